@@ -1,0 +1,141 @@
+"""Septum's compiler option sets and build rules, in one place.
+
+Two option sets:
+  HOST_COPTS   — host tools and tests: C++17, warnings are errors.
+  KERNEL_COPTS — the freestanding kernel image: no exceptions, no RTTI, no red zone, no SSE,
+                 no PIC, no stack protector, no hosted library (../shared/design/PLATFORM.md).
+
+Code that runs in the kernel and is unit-tested on the host (kernel/lib, kernel/core,
+kernel/abi) is declared once with `dual_cc_library`, which builds `NAME` with the kernel set
+and `NAME_host` with the host set. The kernel binary is linked by `kernel_elf` straight with
+ld.lld and a linker script, so no hosted start files or libraries can slip in.
+"""
+
+_WARNINGS = [
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-Wnon-virtual-dtor",
+    "-Wformat=2",
+    "-Wundef",
+    "-Wvla",
+]
+
+HOST_COPTS = ["-std=c++17"] + _WARNINGS
+
+# Host tests of kernel code also run under AddressSanitizer and UBSan (STYLE.md).
+SANITIZER_COPTS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
+SANITIZER_LINKOPTS = ["-fsanitize=address,undefined"]
+
+KERNEL_COPTS = [
+    "-std=c++17",
+    "-ffreestanding",
+    "-fno-exceptions",
+    "-fno-rtti",
+    "-fno-threadsafe-statics",
+    "-fno-stack-protector",
+    "-fno-pic",
+    "-fno-pie",
+    "-mno-red-zone",
+    "-mgeneral-regs-only",
+    "-mcmodel=small",
+    "-fno-asynchronous-unwind-tables",
+    "-fno-unwind-tables",
+    "-fno-omit-frame-pointer",
+    "-fcf-protection=none",
+    "-U_FORTIFY_SOURCE",
+    "-O2",
+    "-nostdinc++",
+    "-DSEPTUM_KERNEL=1",
+] + _WARNINGS
+
+def host_cc_library(name, copts = [], **kwargs):
+    native.cc_library(name = name, copts = HOST_COPTS + copts, **kwargs)
+
+def host_cc_binary(name, copts = [], **kwargs):
+    native.cc_binary(name = name, copts = HOST_COPTS + copts, **kwargs)
+
+def host_cc_test(name, copts = [], deps = [], sanitize = True, linkopts = [], size = "small", **kwargs):
+    """A gtest test; with sanitize=True it runs under ASan + UBSan."""
+    native.cc_test(
+        name = name,
+        size = size,
+        copts = HOST_COPTS + (SANITIZER_COPTS if sanitize else []) + copts,
+        linkopts = (SANITIZER_LINKOPTS if sanitize else []) + linkopts,
+        deps = deps + ["@system//:gtest_main"],
+        **kwargs
+    )
+
+def _host_label(label):
+    """Maps a dual library's dependency to its host twin (":foo" -> ":foo_host")."""
+    if label.startswith("@"):
+        return label
+    if ":" in label:
+        return label + "_host"
+    return label + ":" + label.split("/")[-1] + "_host"
+
+def dual_cc_library(name, srcs = [], hdrs = [], deps = [], kernel_deps = [], host_deps = [], host_srcs = [], kernel_srcs = [], visibility = None, **kwargs):
+    """Declares NAME (kernel flags) and NAME_host (host flags, ASan/UBSan) from one source list.
+
+    deps are dual libraries themselves; kernel_deps / host_deps are added to one side only.
+    """
+    native.cc_library(
+        name = name,
+        srcs = srcs + kernel_srcs,
+        hdrs = hdrs,
+        copts = KERNEL_COPTS,
+        deps = deps + kernel_deps,
+        linkstatic = True,
+        visibility = visibility,
+        **kwargs
+    )
+    native.cc_library(
+        name = name + "_host",
+        srcs = srcs + host_srcs,
+        hdrs = hdrs,
+        copts = HOST_COPTS + SANITIZER_COPTS,
+        deps = [_host_label(d) for d in deps] + host_deps,
+        visibility = visibility,
+        **kwargs
+    )
+
+def kernel_cc_library(name, copts = [], **kwargs):
+    """Kernel-only code (boot, arch): kernel flags, never built for the host."""
+    native.cc_library(name = name, copts = KERNEL_COPTS + copts, linkstatic = True, **kwargs)
+
+def _kernel_elf_impl(ctx):
+    archives = []
+    for dep in ctx.attr.deps:
+        for linker_input in dep[CcInfo].linking_context.linker_inputs.to_list():
+            for lib in linker_input.libraries:
+                archive = lib.static_library or lib.pic_static_library
+                if archive and archive not in archives:
+                    archives.append(archive)
+    out = ctx.actions.declare_file(ctx.label.name + ".elf")
+    args = ctx.actions.args()
+    args.add_all(["-static", "-nostdlib", "--build-id=none", "-z", "max-page-size=0x1000", "-z", "noexecstack"])
+    args.add("-T", ctx.file.linker_script)
+    args.add("-Map", ctx.outputs.map)
+    args.add("-o", out)
+    args.add("--whole-archive")
+    args.add_all(archives)
+    args.add("--no-whole-archive")
+    ctx.actions.run(
+        executable = "/usr/bin/ld.lld",
+        arguments = [args],
+        inputs = archives + [ctx.file.linker_script],
+        outputs = [out, ctx.outputs.map],
+        mnemonic = "KernelLink",
+        progress_message = "Linking kernel %s" % out.short_path,
+    )
+    return [DefaultInfo(files = depset([out]))]
+
+kernel_elf = rule(
+    implementation = _kernel_elf_impl,
+    doc = "Links kernel libraries (whole archives) into a freestanding ELF64 with ld.lld.",
+    attrs = {
+        "deps": attr.label_list(providers = [CcInfo]),
+        "linker_script": attr.label(allow_single_file = True, mandatory = True),
+    },
+    outputs = {"map": "%{name}.map"},
+)
