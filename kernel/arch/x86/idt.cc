@@ -1,0 +1,73 @@
+// kernel/arch/x86/idt.cc — IDT setup and the exception panic.
+#include "kernel/arch/x86/idt.h"
+
+#include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/run_end.h"
+#include "kernel/arch/x86/serial.h"
+#include "kernel/lib/panic.h"
+
+extern "C" const uint64_t septum_isr_table[32];  // isr.S
+
+namespace septum::x86 {
+namespace {
+
+// 64-bit IDT gate descriptor, SDM Vol 3A §6.14.1 Figure 6-8.
+struct IdtGate {
+  uint16_t offset_low;
+  uint16_t selector;
+  uint8_t ist;
+  uint8_t type_attributes;
+  uint16_t offset_mid;
+  uint32_t offset_high;
+  uint32_t reserved;
+};
+static_assert(sizeof(IdtGate) == 16);
+
+struct [[gnu::packed]] IdtPointer {
+  uint16_t limit;
+  uint64_t base;
+};
+static_assert(sizeof(IdtPointer) == 10);
+
+constexpr uint16_t kKernelCodeSelector = 0x08;  // boot GDT in kernel/boot/entry.S
+constexpr uint8_t kInterruptGatePresentDpl0 = 0x8e;
+
+alignas(16) IdtGate idt[256];
+
+constexpr const char* kVectorNames[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
+    "coprocessor segment overrun", "#TS invalid TSS", "#NP segment not present",
+    "#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
+    "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
+    "#VE virtualization exception", "#CP control protection", "reserved 22", "reserved 23",
+    "reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+    "#VC VMM communication", "#SX security exception", "reserved 31"};
+
+}  // namespace
+
+void IdtInit() {
+  for (int v = 0; v < 32; ++v) {
+    const uint64_t handler = septum_isr_table[v];
+    idt[v] = IdtGate{static_cast<uint16_t>(handler), kKernelCodeSelector, 0,
+                     kInterruptGatePresentDpl0, static_cast<uint16_t>(handler >> 16),
+                     static_cast<uint32_t>(handler >> 32), 0};
+  }
+  const IdtPointer pointer{sizeof(idt) - 1, reinterpret_cast<uint64_t>(&idt[0])};
+  asm volatile("lidt %0" ::"m"(pointer));
+}
+
+}  // namespace septum::x86
+
+// Called by isr.S with the saved state; never returns.
+extern "C" [[noreturn]] void septum_exception(septum::x86::ExceptionFrame* frame) {
+  using septum::Print;
+  const uint64_t v = frame->vector;
+  Print("\nCPU exception {} ({}) error={:#x} rip={:#018x} cs={:#x} rflags={:#x} rsp={:#018x}\n", v,
+        v < 32 ? septum::x86::kVectorNames[v] : "?", frame->error_code, frame->rip, frame->cs,
+        frame->rflags, frame->rsp);
+  if (v == 14) Print("  cr2={:#018x}\n", septum::x86::ReadCr2());
+  Print("  rax={:#x} rbx={:#x} rcx={:#x} rdx={:#x} rsi={:#x} rdi={:#x} rbp={:#x}\n", frame->rax,
+        frame->rbx, frame->rcx, frame->rdx, frame->rsi, frame->rdi, frame->rbp);
+  SEPTUM_PANIC("unexpected CPU exception in the kernel");
+}

@@ -1,0 +1,107 @@
+// kernel/boot/main.cc — KernelEntry: the first C++ code, called by entry.S in long mode.
+//
+// Order: console, exception panic, banner, boot information, CPU capabilities. A machine the
+// kernel cannot run on (no Multiboot2 loader, no SVM+NPT and no VMX+EPT) ends the run with the
+// failure verdict and a line saying why; nothing is half-started.
+#include <stdint.h>
+
+#include "kernel/abi/version.h"
+#include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/idt.h"
+#include "kernel/arch/x86/run_end.h"
+#include "kernel/arch/x86/serial.h"
+#include "kernel/boot/multiboot2.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/virt_caps.h"
+
+extern "C" {
+using InitFunction = void (*)();
+extern InitFunction __init_array_start[];
+extern InitFunction __init_array_end[];
+}
+
+namespace septum {
+namespace {
+
+BootInfo boot_info;  // large: kept out of the boot stack
+
+const char* YesNo(bool b) { return b ? "yes" : "no"; }
+
+[[noreturn]] void Refuse(StringView why) {
+  Print("septum: cannot run: {}\n", why);
+  x86::EndRun(x86::RunVerdict::kFailure);
+}
+
+void RunGlobalConstructors() {
+  for (InitFunction* f = __init_array_start; f != __init_array_end; ++f) (*f)();
+}
+
+void ReadBootInfo(uint32_t magic, uint32_t mbi_address) {
+  if (magic != kMultiboot2BootMagic) Refuse("not started by a Multiboot2 loader (bad magic in EAX)");
+  const auto* mbi = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(mbi_address));
+  const Result<uint32_t> size = Multiboot2TotalSize(Span<const uint8_t>(mbi, 8));
+  if (!size.ok()) Refuse("Multiboot2 boot information unreadable");
+  const Status parsed = ParseMultiboot2(Span<const uint8_t>(mbi, size.value()), &boot_info);
+  if (parsed != Status::kOk) {
+    Print("boot: Multiboot2 boot information at {:#x} rejected: {}\n", mbi_address, parsed);
+    Refuse("malformed boot information");
+  }
+  uint64_t ram = 0;
+  for (size_t i = 0; i < boot_info.memory_count; ++i) {
+    if (boot_info.memory[i].type == 1) ram += boot_info.memory[i].length;
+  }
+  Print("boot: loader=\"{}\" cmdline=\"{}\" ram={} MiB in {} ranges, modules={}\n",
+        boot_info.loader_name, boot_info.cmdline, ram >> 20, boot_info.memory_count,
+        boot_info.module_count);
+  for (size_t i = 0; i < boot_info.module_count; ++i) {
+    const BootModule& m = boot_info.modules[i];
+    Print("boot: module {} [{:#x}, {:#x}) \"{}\"\n", i, m.start, m.end, m.cmdline);
+  }
+}
+
+// Options that exercise failure paths from the boot tests.
+void RunSelfTests() {
+  const Result<StringView> test = FindCmdlineOption(boot_info.cmdline, "selftest");
+  if (!test.ok()) return;
+  if (test.value() == StringView("exception")) {
+    Print("selftest: executing ud2 to exercise the exception panic path\n");
+    asm volatile("ud2");
+  }
+  Print("selftest: unknown self-test \"{}\"\n", test.value());
+  Refuse("unknown self-test requested on the command line");
+}
+
+VirtCaps DetectVirtualization() {
+  const VirtCaps caps = DecodeVirtCaps(x86::ProbeCpu());
+  Print("cpu: vendor={} svm={} npt={} asids={} vmx={} ept={}\n", caps.vendor, YesNo(caps.svm),
+        YesNo(caps.npt), caps.svm_asids, YesNo(caps.vmx), YesNo(caps.ept));
+  switch (caps.backend) {
+    case VirtBackend::kSvm:
+      Print("virt=svm npt=yes\n");
+      break;
+    case VirtBackend::kVmx:
+      Print("virt=vmx ept=yes\n");
+      break;
+    case VirtBackend::kNone:
+      Print("virt=none\n");
+      Refuse(caps.reason);
+  }
+  return caps;
+}
+
+}  // namespace
+}  // namespace septum
+
+extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
+  using namespace septum;
+  RunGlobalConstructors();
+  x86::SerialInit();
+  x86::IdtInit();
+  Print("\nSeptum separation kernel {} (abi {}) on x86-64\n", kKernelVersion, kAbiVersion);
+  ReadBootInfo(magic, mbi_address);
+  RunSelfTests();
+  const VirtCaps caps = DetectVirtualization();
+  Print("septum: {} backend selected; boot checks passed\n", BackendName(caps.backend));
+  // Domains come from the tables blob (a later milestone); with none, the run ends here.
+  x86::EndRun(x86::RunVerdict::kSuccess);
+}

@@ -1,0 +1,33 @@
+"""boot_test: an sh_test that boots a kernel ISO under QEMU (svm) or Bochs (vmx) and checks its log."""
+
+_RUNNERS = {
+    "qemu": "//tools/vm:qemu.sh",
+    "bochs": "//tools/vm:bochs.sh",
+}
+
+def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso = "//kernel:septum_iso", **kwargs):
+    runner_label = _RUNNERS[runner]
+    args = [
+        "--runner",
+        "$(location %s)" % runner_label,
+        "--iso",
+        "$(location %s)" % iso,
+        "--verdict",
+        verdict,
+    ]
+    if cpu:
+        args += ["--cpu", cpu]
+    for e in expect:
+        args += ["--expect", "'%s'" % e.replace("$", "$$")]
+    for r in reject:
+        args += ["--reject", "'%s'" % r.replace("$", "$$")]
+    native.sh_test(
+        name = name,
+        srcs = ["//tests/boot:boot_test.sh"],
+        args = args,
+        data = [runner_label, iso],
+        size = "medium",
+        # Emulators are CPU-heavy: run at most as many at once as there are cores.
+        tags = ["boot", runner],
+        **kwargs
+    )

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# boot_test.sh — one boot test: run an ISO under an emulator runner and judge the serial log.
+#
+#   boot_test.sh --runner RUNNER --iso ISO --verdict success|failure [--cpu SPEC]
+#                [--expect REGEX]... [--reject REGEX]...
+#
+# Passes when the runner (tools/vm/qemu.sh or bochs.sh) reports the expected verdict, every
+# --expect regex (grep -E) matches a line of the serial log, and no --reject regex does.
+# A timeout or a run without a verdict always fails. The log is printed on failure.
+set -uo pipefail
+
+runner="" iso="" verdict="" cpu=""
+expects=() rejects=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runner) runner="$2"; shift 2 ;;
+    --iso) iso="$2"; shift 2 ;;
+    --verdict) verdict="$2"; shift 2 ;;
+    --cpu) cpu="$2"; shift 2 ;;
+    --expect) expects+=("$2"); shift 2 ;;
+    --reject) rejects+=("$2"); shift 2 ;;
+    *) echo "boot_test.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+case "$verdict" in success) want=0 ;; failure) want=1 ;; *) echo "boot_test.sh: --verdict success|failure" >&2; exit 2 ;; esac
+
+log="${TEST_TMPDIR:-/tmp}/serial.log"
+args=(--iso "$iso" --log "$log")
+[ -n "$cpu" ] && args+=(--cpu "$cpu")
+start_ms=$(( $(date +%s%N) / 1000000 ))
+"$runner" "${args[@]}"
+got=$?
+elapsed_ms=$(( $(date +%s%N) / 1000000 - start_ms ))
+
+failures=()
+if [ "$got" -ne "$want" ]; then
+  case "$got" in
+    0) failures+=("the kernel reported success; expected failure") ;;
+    1) failures+=("the kernel reported failure; expected success") ;;
+    124) failures+=("timeout: the machine was killed without a verdict") ;;
+    *) failures+=("no verdict from the kernel (runner exit status $got)") ;;
+  esac
+fi
+clean_log="$(tr -d '\r' < "$log" 2>/dev/null)"
+for re in "${expects[@]+"${expects[@]}"}"; do
+  grep -Eq -- "$re" <<<"$clean_log" || failures+=("serial log lacks a line matching: $re")
+done
+for re in "${rejects[@]+"${rejects[@]}"}"; do
+  grep -Eq -- "$re" <<<"$clean_log" && failures+=("serial log has a forbidden line matching: $re")
+done
+
+printf 'boot: %s on %s, cpu %s, %d ms\n' "$(basename "$iso")" "$(basename "$runner")" "${cpu:-default}" "$elapsed_ms"
+if [ ${#failures[@]} -ne 0 ]; then
+  for f in "${failures[@]}"; do echo "FAIL: $f"; done
+  echo "---- serial log ----"
+  echo "$clean_log"
+  exit 1
+fi
+echo "PASS: verdict $verdict, ${#expects[@]} expected lines present"
