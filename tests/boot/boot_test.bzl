@@ -26,7 +26,7 @@ def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso =
         srcs = ["//tests/boot:boot_test.sh"],
         args = args,
         data = [runner_label, iso],
-        size = "medium",
+        size = "small",
         # Emulators are CPU-heavy: run at most as many at once as there are cores.
         tags = ["boot", runner],
         **kwargs

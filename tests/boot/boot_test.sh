@@ -25,7 +25,8 @@ done
 case "$verdict" in success) want=0 ;; failure) want=1 ;; *) echo "boot_test.sh: --verdict success|failure" >&2; exit 2 ;; esac
 
 log="${TEST_TMPDIR:-/tmp}/serial.log"
-args=(--iso "$iso" --log "$log")
+# Well inside Bazel's 60 s limit for small tests, so a hang is reported by the runner.
+args=(--iso "$iso" --log "$log" --timeout 45)
 [ -n "$cpu" ] && args+=(--cpu "$cpu")
 start_ms=$(( $(date +%s%N) / 1000000 ))
 "$runner" "${args[@]}"

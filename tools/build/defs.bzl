@@ -6,8 +6,9 @@ Two option sets:
                  no PIC, no stack protector, no hosted library (../shared/design/PLATFORM.md).
 
 Code that runs in the kernel and is unit-tested on the host (kernel/lib, kernel/core,
-kernel/abi) is declared once with `dual_cc_library`, which builds `NAME` with the kernel set
-and `NAME_host` with the host set. The kernel binary is linked by `kernel_elf` straight with
+kernel/abi) is declared once with `dual_cc_library`, which builds `NAME` with the kernel set,
+`NAME_host` with the host set and `NAME_host_asan` with the host set under ASan + UBSan (what
+the unit tests link). The kernel binary is linked by `kernel_elf` straight with
 ld.lld and a linker script, so no hosted start files or libraries can slip in.
 """
 
@@ -66,16 +67,20 @@ def host_cc_test(name, copts = [], deps = [], sanitize = True, linkopts = [], si
         **kwargs
     )
 
-def _host_label(label):
-    """Maps a dual library's dependency to its host twin (":foo" -> ":foo_host")."""
+def _twin(label, suffix):
+    """Maps a dual library's dependency to its twin (":foo" -> ":foo" + suffix)."""
     if label.startswith("@"):
         return label
     if ":" in label:
-        return label + "_host"
-    return label + ":" + label.split("/")[-1] + "_host"
+        return label + suffix
+    return label + ":" + label.split("/")[-1] + suffix
 
 def dual_cc_library(name, srcs = [], hdrs = [], deps = [], kernel_deps = [], host_deps = [], host_srcs = [], kernel_srcs = [], visibility = None, **kwargs):
-    """Declares NAME (kernel flags) and NAME_host (host flags, ASan/UBSan) from one source list.
+    """Declares one library three times from one source list:
+
+      NAME            kernel flags, for the kernel image;
+      NAME_host       host flags, for host tools and benchmarks;
+      NAME_host_asan  host flags under ASan + UBSan, for host unit tests.
 
     deps are dual libraries themselves; kernel_deps / host_deps are added to one side only.
     """
@@ -89,15 +94,16 @@ def dual_cc_library(name, srcs = [], hdrs = [], deps = [], kernel_deps = [], hos
         visibility = visibility,
         **kwargs
     )
-    native.cc_library(
-        name = name + "_host",
-        srcs = srcs + host_srcs,
-        hdrs = hdrs,
-        copts = HOST_COPTS + SANITIZER_COPTS,
-        deps = [_host_label(d) for d in deps] + host_deps,
-        visibility = visibility,
-        **kwargs
-    )
+    for suffix, copts in [("_host", HOST_COPTS), ("_host_asan", HOST_COPTS + SANITIZER_COPTS)]:
+        native.cc_library(
+            name = name + suffix,
+            srcs = srcs + host_srcs,
+            hdrs = hdrs,
+            copts = copts,
+            deps = [_twin(d, suffix) for d in deps] + host_deps,
+            visibility = visibility,
+            **kwargs
+        )
 
 def kernel_cc_library(name, copts = [], **kwargs):
     """Kernel-only code (boot, arch): kernel flags, never built for the host."""

@@ -33,6 +33,7 @@ mkdir -p "$stage/boot/grub" "$stage/boot/modules"
 cp "$kernel" "$stage/boot/septum.elf"
 {
   echo "set timeout=0"
+  echo "set timeout_style=hidden"
   echo "set default=0"
   echo "serial --unit=0 --speed=115200"
   echo "terminal_input serial"
