@@ -52,7 +52,8 @@ class Diagnostics {
 
   // True once kMaxErrors errors were reported: later phases should stop.
   bool full() const { return errors_ >= kMaxErrors; }
-  bool truncated() const { return dropped_ > 0; }
+  // The limit was reached: the front end stopped, later problems may be unreported.
+  bool truncated() const { return errors_ >= kMaxErrors; }
   size_t error_count() const { return errors_; }
   size_t warning_count() const { return warnings_; }
   bool has_errors() const { return errors_ > 0; }

@@ -1,6 +1,8 @@
 // policy/lexer.cc — see lexer.h.
 #include "policy/lexer.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace septum::policy {
@@ -35,9 +37,14 @@ absl::string_view KindName(TokenKind kind) {
 }
 
 std::string Describe(const Token& token) {
+  // Long tokens are shortened: a message stays one readable line whatever the input.
+  constexpr size_t kMaxShown = 40;
+  size_t cut = std::min(token.text.size(), kMaxShown - 8);
+  while (cut > 0 && cut < token.text.size() && (static_cast<unsigned char>(token.text[cut]) & 0xc0) == 0x80) --cut;
+  const std::string shown = token.text.size() <= kMaxShown ? token.text : absl::StrCat(token.text.substr(0, cut), "...");
   switch (token.kind) {
-    case TokenKind::kIdent: return absl::StrCat("`", token.text, "`");
-    case TokenKind::kInteger: return absl::StrCat("number `", token.text, "`");
+    case TokenKind::kIdent: return absl::StrCat("`", shown, "`");
+    case TokenKind::kInteger: return absl::StrCat("number `", shown, "`");
     case TokenKind::kString: return "a string";
     default: return std::string(KindName(token.kind));
   }

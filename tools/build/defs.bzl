@@ -50,8 +50,17 @@ KERNEL_COPTS = [
     "-DSEPTUM_KERNEL=1",
 ] + _WARNINGS
 
-def host_cc_library(name, copts = [], **kwargs):
-    native.cc_library(name = name, copts = HOST_COPTS + copts, **kwargs)
+def host_cc_library(name, copts = [], deps = [], asan_twin = False, **kwargs):
+    """A host library; with asan_twin, also NAME_asan built under ASan + UBSan for unit tests
+    (its dependencies inside this repository must have _asan twins too)."""
+    native.cc_library(name = name, copts = HOST_COPTS + copts, deps = deps, **kwargs)
+    if asan_twin:
+        native.cc_library(
+            name = name + "_asan",
+            copts = HOST_COPTS + SANITIZER_COPTS + copts,
+            deps = [d if d.startswith("@") else _twin(d, "_asan") for d in deps],
+            **kwargs
+        )
 
 def host_cc_binary(name, copts = [], **kwargs):
     native.cc_binary(name = name, copts = HOST_COPTS + copts, **kwargs)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# cli_test.sh SEPTUM DEMO — exit statuses and help texts of the septum command line.
+set -uo pipefail
+septum="$1"
+demo="$2"
+failed=0
+expect() {  # expect STATUS PATTERN -- COMMAND...
+  local want="$1" pattern="$2"
+  shift 3
+  local out status
+  out="$("$@" 2>&1)"
+  status=$?
+  if [ "$status" -ne "$want" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
+    echo "FAIL: \`$*\`: status $status (want $want), output:"
+    echo "$out" | head -20
+    echo "(wanted a line matching: $pattern)"
+    failed=$((failed + 1))
+  else
+    echo "ok: \`$*\` -> $status"
+  fi
+}
+tmp="${TEST_TMPDIR:-/tmp}"
+expect 0 "^  septum check" -- "$septum" --help
+expect 0 "--print-model" -- "$septum" check --help
+expect 0 "^septum [0-9]" -- "$septum" --version
+expect 2 "septum check" -- "$septum"
+expect 2 "unknown command .frobnicate." -- "$septum" frobnicate
+expect 2 "missing FILE.policy" -- "$septum" check
+expect 2 "unknown option .--bogus." -- "$septum" check --bogus "$demo"
+expect 2 "unknown format .xml." -- "$septum" check --format=xml "$demo"
+expect 2 "give one policy file" -- "$septum" check "$demo" "$demo"
+expect 2 "cannot read .*/missing.policy.*No such file" -- "$septum" check "$tmp/missing.policy"
+expect 2 "is a directory" -- "$septum" check "$tmp"
+expect 0 "ok: system .demo.: 3 domains, 3 regions, 3 devices, 1 channel, 2 CPUs" -- "$septum" check "$demo"
+expect 0 "\(placed\)" -- "$septum" check --print-model "$demo"
+printf 'system x {\n  platform { cpus 0; }\n}\n' > "$tmp/bad.policy"
+expect 1 "bad.policy:2:19: error\[E0401\]" -- "$septum" check "$tmp/bad.policy"
+expect 1 '"accepted":false' -- "$septum" check --format=json "$tmp/bad.policy"
+chmod 000 "$tmp/bad.policy"
+if [ "$(id -u)" -ne 0 ]; then expect 2 "cannot read" -- "$septum" check "$tmp/bad.policy"; fi
+[ "$failed" -eq 0 ]
