@@ -56,6 +56,7 @@ constexpr CodeInfo kTable[] = {
     {"E0604", "boot domain never scheduled"},
     {"E0605", "CPU planned twice"},
     {"W0606", "domain never scheduled: it can never run"},
+    {"W0607", "domain does not boot and no domain may start it"},
     {"E0701", "right over itself"},
     {"E0702", "right over the kernel"},
     {"E0703", "control hypercalls without control lines"},

@@ -69,6 +69,7 @@ enum class Code {
   kBootNotScheduled,     // E0604
   kCpuPlanTwice,         // E0605
   kNeverRuns,            // W0606 (warning)
+  kNeverStarted,         // W0607 (warning)
   // Authority.
   kRightOverSelf,        // E0701
   kRightOverKernel,      // E0702

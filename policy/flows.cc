@@ -67,20 +67,28 @@ std::vector<size_t> FindFlowPath(const System& sys, const std::vector<FlowEdge>&
     seen[s] = true;
     queue.push_back(s);
   }
+  // The path from a start to `d` (edge indices, in order).
+  auto chain = [&](uint32_t d) {
+    std::vector<size_t> path;
+    for (uint32_t at = d; via[at] != SIZE_MAX; at = edges[via[at]].from) path.push_back(via[at]);
+    std::reverse(path.begin(), path.end());
+    return path;
+  };
   while (!queue.empty()) {
     const uint32_t d = queue.front();
     queue.pop_front();
     for (size_t e : out[d]) {
       const uint32_t next = edges[e].to;
+      // A flow needs at least one edge, so a target is found when an edge reaches it, even
+      // if it is also a start (`assert no flow group -> member`, or a cycle back to `from`).
+      if (target[next]) {
+        std::vector<size_t> path = chain(d);
+        path.push_back(e);
+        return path;
+      }
       if (seen[next]) continue;
       seen[next] = true;
       via[next] = e;
-      if (target[next]) {
-        std::vector<size_t> path;
-        for (uint32_t at = next; via[at] != SIZE_MAX; at = edges[via[at]].from) path.push_back(via[at]);
-        std::reverse(path.begin(), path.end());
-        return path;
-      }
       queue.push_back(next);
     }
   }

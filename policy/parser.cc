@@ -7,6 +7,7 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "policy/lexer.h"
@@ -20,10 +21,11 @@ struct Unit {
 };
 constexpr Unit kSizeUnits[] = {{"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}};
 constexpr Unit kDurationUnits[] = {{"us", 1}, {"ms", 1000}, {"s", 1000000}};
-// Words that are meant as units but are not ours: reported instead of misread.
-constexpr absl::string_view kUnitLookalikes[] = {"b", "k", "K", "kb", "KB", "Kb", "kib", "KIB", "m", "M", "mb", "MB",
-                                                "Mb", "mib", "MIB", "g", "G", "gb", "GB", "Gb", "gib", "GIB", "t", "T",
-                                                "TB", "TiB", "bytes", "ns", "sec", "msec", "usec", "min"};
+// Words that are meant as units but are not ours (compared without case): reported instead of
+// misread as the next option.
+constexpr absl::string_view kUnitLookalikes[] = {"b", "k", "kb", "kib", "m", "mb", "mib", "g", "gb", "gib", "t",
+                                                 "tb", "tib", "byte", "bytes", "kbyte", "mbyte", "gbyte",
+                                                 "ns", "us", "ms", "s", "sec", "secs", "msec", "usec", "min", "h"};
 
 const Unit* FindUnit(absl::string_view word, const Unit* begin, const Unit* end) {
   for (const Unit* u = begin; u != end; ++u) {
@@ -34,7 +36,8 @@ const Unit* FindUnit(absl::string_view word, const Unit* begin, const Unit* end)
 const Unit* SizeUnit(absl::string_view w) { return FindUnit(w, std::begin(kSizeUnits), std::end(kSizeUnits)); }
 const Unit* DurationUnit(absl::string_view w) { return FindUnit(w, std::begin(kDurationUnits), std::end(kDurationUnits)); }
 bool IsUnitLookalike(absl::string_view w) {
-  return std::find(std::begin(kUnitLookalikes), std::end(kUnitLookalikes), w) != std::end(kUnitLookalikes);
+  const std::string lower = absl::AsciiStrToLower(w);
+  return std::find(std::begin(kUnitLookalikes), std::end(kUnitLookalikes), lower) != std::end(kUnitLookalikes);
 }
 
 // Edit distance for "did you mean" hints (short words only).
@@ -559,7 +562,9 @@ class Parser {
     }
     if (k.text == "on") {
       if (!ExpectWord("fault")) return false;
-      if (Duplicate(d->on_fault, k, block)) return false;
+      Token on_fault = k;
+      on_fault.text = "on fault";
+      if (Duplicate(d->on_fault, on_fault, block)) return false;
       d->on_fault = ParseName("a fault action (`stop` or `restart`)");
       return d->on_fault && ExpectSemicolon("`on fault ACTION`");
     }

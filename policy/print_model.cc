@@ -19,7 +19,7 @@ std::string ModelText(const System& sys) {
   std::string o;
   absl::StrAppend(&o, "system ", sys.name, "  (", sys.source_path, ")\n");
   static constexpr const char* kIommu[] = {"none", "amd-vi", "vt-d"};
-  absl::StrAppend(&o, "platform: ", sys.platform.cpus, " CPUs, iommu ", kIommu[static_cast<int>(sys.platform.iommu)], "\n");
+  absl::StrAppend(&o, "platform: ", sys.platform.cpus, sys.platform.cpus == 1 ? " CPU" : " CPUs", ", iommu ", kIommu[static_cast<int>(sys.platform.iommu)], "\n");
   for (const RamBank& b : sys.platform.ram) {
     absl::StrAppend(&o, "  ram ", R(b.range), " ", SizeString(b.range.size), Line(b.where), "\n");
   }
@@ -35,6 +35,7 @@ std::string ModelText(const System& sys) {
     if (d.pci) absl::StrAppendFormat(&o, " pci %02x:%02x.%x", d.pci->bus, d.pci->device, d.pci->function);
     for (const Mmio& m : d.mmio) absl::StrAppend(&o, " mmio ", R(m.range));
     if (d.dma) absl::StrAppend(&o, " dma");
+    if (d.ports.empty() && d.irqs.empty() && !d.pci && d.mmio.empty()) absl::StrAppend(&o, " (no resources)");
     switch (d.owner.kind) {
       case Owner::Kind::kNone: absl::StrAppend(&o, "; owner none"); break;
       case Owner::Kind::kKernel: absl::StrAppend(&o, "; owner kernel"); break;
@@ -84,7 +85,11 @@ std::string ModelText(const System& sys) {
                     c.notify ? ", notify" : "", Line(c.where), "\n");
   }
 
-  absl::StrAppend(&o, "schedule: major ", DurationString(sys.schedule.major_micros), "\n");
+  if (sys.schedule.plans.empty() && sys.schedule.major_micros == 0) {
+    absl::StrAppend(&o, "schedule: none\n");
+  } else {
+    absl::StrAppend(&o, "schedule: major ", DurationString(sys.schedule.major_micros), "\n");
+  }
   for (const CpuPlan& p : sys.schedule.plans) {
     std::vector<std::string> slots;
     for (const Slot& s : p.slots) {

@@ -100,13 +100,14 @@ class Resolver {
   }
 
   // One of `choices`, or E0203 with the choices listed.
-  int Choice(const ast::Name& value, absl::string_view what, const std::vector<absl::string_view>& choices) {
+  int Choice(const ast::Name& value, absl::string_view what, const std::vector<absl::string_view>& choices,
+             Code code = Code::kUnknownValue) {
     for (size_t i = 0; i < choices.size(); ++i) {
       if (value.text == choices[i]) return static_cast<int>(i);
     }
     std::string list;
     for (size_t i = 0; i < choices.size(); ++i) absl::StrAppend(&list, i ? ", " : "", "`", choices[i], "`");
-    Error(Code::kUnknownValue, value.loc, absl::StrCat("unknown ", what, " `", value.text, "`"))
+    Error(code, value.loc, absl::StrCat("unknown ", what, " `", value.text, "`"))
         .Help(absl::StrCat("expected one of ", list));
     return -1;
   }
@@ -401,6 +402,13 @@ class Resolver {
     }
     for (const ast::Control& c : d.control) ResolveControl(c, index);
     for (const ast::Name& l : d.labels) {
+      auto clash = names_.find(l.text);
+      if (clash != names_.end()) {
+        Error(Code::kDuplicateName, l.loc, absl::StrCat("label `", l.text, "` has the name of a ", clash->second.kind))
+            .AddNote(clash->second.loc, absl::StrCat("the ", clash->second.kind, " `", l.text, "` is declared here"))
+            .Help("assertions name domains and labels alike: give the label another name");
+        continue;
+      }
       if (std::find(dom.labels.begin(), dom.labels.end(), l.text) == dom.labels.end()) dom.labels.push_back(l.text);
     }
     if (d.on_fault) {
@@ -431,7 +439,7 @@ class Resolver {
     if (!m.perms) {
       Missing(m.loc, absl::StrCat(what, " has no permissions"), "end the line with `r`, `rw`, `rx` or `rwx`");
     } else {
-      const int p = Choice(*m.perms, "permission set", {"r", "rw", "rx", "rwx"});
+      const int p = Choice(*m.perms, "permission set", {"r", "rw", "rx", "rwx"}, Code::kBadPermissions);
       static constexpr uint8_t kPerms[] = {kRead, kRead | kWrite, kRead | kExec, kRead | kWrite | kExec};
       if (p >= 0) r.perms = kPerms[p];
     }
@@ -493,6 +501,18 @@ class Resolver {
   }
 
   void CheckControlConsistency() {
+    for (const Domain& d : out_.domains) {
+      if (d.boot) continue;
+      const uint32_t index = static_cast<uint32_t>(&d - out_.domains.data());
+      const bool startable = std::any_of(out_.grants.begin(), out_.grants.end(), [&](const ControlGrant& g) {
+        return g.target == index && (g.rights & kRightStart);
+      });
+      if (!startable) {
+        diags_->Warning(Code::kNeverStarted, ToLoc(d.where),
+                        absl::StrCat("domain `", d.name, "` does not start at boot and no domain may start it"))
+            .Help(absl::StrCat("give a control domain `control ", d.name, " : start;`, or remove `boot no;`"));
+      }
+    }
     for (const auto& [domain, first_control] : control_lines_) {
       const Domain& d = out_.domains[domain];
       const bool has_group = d.hypercalls & kHcControl;
@@ -568,8 +588,8 @@ class Resolver {
   void ResolveSchedule(const ast::System& sys) {
     if (!sys.schedule) {
       if (!out_.domains.empty()) {
-        Missing(sys.name.loc, absl::StrCat("system `", sys.name.text, "` has domains but no schedule"),
-                "add `schedule { major 10ms; cpu 0 { DOMAIN 10ms; } }`");
+        Error(Code::kNoSchedule, sys.name.loc, absl::StrCat("system `", sys.name.text, "` has domains but no schedule"))
+            .Help("add `schedule { major 10ms; cpu 0 { DOMAIN 10ms; } }`: a domain runs only in its slots");
       }
       return;
     }

@@ -45,7 +45,7 @@ overlapping memory, shared devices, schedule sums, rights and failed assertions.
 Options:
   --format=text    diagnostics as file:line:col: error[CODE]: message, with the source line,
                    notes for the other side of a conflict and a help: hint (default)
-  --format=json    one JSON object: {"file", "accepted", "errors", "warnings",
+  --format=json    one JSON object: {"file", "accepted", "errors", "warnings", "truncated",
                    "diagnostics": [...], "summary"}
   --print-model    when accepted, also print the resolved model: every domain, region,
                    channel, device, the schedule, flows and assertions, with the addresses
@@ -156,7 +156,7 @@ int Check(const std::vector<std::string>& args) {
       if (format != "text" && format != "json") return Usage(absl::StrCat("unknown format `", format, "`: use text or json"));
     } else if (a == "--print-model") {
       print_model = true;
-    } else if (absl::StartsWith(a, "-") && a != "-") {
+    } else if (absl::StartsWith(a, "-")) {
       return Usage(absl::StrCat("check: unknown option `", a, "`"));
     } else if (!path.empty()) {
       return Usage("check: give one policy file");
@@ -165,6 +165,7 @@ int Check(const std::vector<std::string>& args) {
     }
   }
   if (path.empty()) return Usage("check: missing FILE.policy");
+  if (print_model && format != "text") return Usage("check: --print-model goes with --format=text");
   const policy::CheckOutcome out = policy::CheckPolicyFile(path);
   if (!out.io_error.empty()) {
     std::cerr << "septum: " << out.io_error << "\n";

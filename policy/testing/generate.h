@@ -1,0 +1,28 @@
+// policy/testing/generate.h — generated, accepted policies of any size (for benchmarks and
+// scale tests; the proofs' benchmarks use the same generator).
+//
+// The system: `cpus` CPUs, two RAM banks, a control domain d0 that may start and stop the next
+// 15 domains, `regions` regions per domain (the first placed by the compiler, the others at
+// fixed addresses in the second bank, mapped at fixed guest addresses), a channel from every
+// even domain to the next odd one, a device with an I/O range for every domain (and an IRQ for
+// the first 200), a schedule giving every domain 100 us on its CPU, and `assert no flow` from
+// each odd domain back to its writer (true: readers have no outgoing flows).
+#ifndef SEPTUM_POLICY_TESTING_GENERATE_H_
+#define SEPTUM_POLICY_TESTING_GENERATE_H_
+
+#include <cstdint>
+#include <string>
+
+namespace septum::policy::testing {
+
+struct GenerateOptions {
+  uint32_t domains = 16;
+  uint32_t regions = 4;  // per domain, at least 1
+  uint32_t cpus = 4;
+};
+
+std::string GeneratePolicy(const GenerateOptions& options);
+
+}  // namespace septum::policy::testing
+
+#endif  // SEPTUM_POLICY_TESTING_GENERATE_H_
