@@ -51,12 +51,14 @@ void CheckHostOverlaps(const System& sys, const std::vector<HostUse>& uses, Diag
                              absl::StrCat(domain_side->name, " ", RangeText(domain_side->range),
                                           " overlaps kernel memory: no domain may map the kernel"))
               : diags->Error(Code::kHostOverlap, ToLoc(here->where),
-                             absl::StrCat("host-physical memory of ", here->name, " ", RangeText(here->range),
-                                          " overlaps ", other->name));
+                             absl::StrCat(here->name, " ", RangeText(here->range), " overlaps ", other->name,
+                                          " in host-physical memory"));
       d.AddNote(ToLoc(other->where), absl::StrCat(other->name, " occupies ", RangeText(other->range),
                                                  other->placed ? " (placed by the compiler)" : ""))
-          .Help(absl::StrCat("they share ", RangeText(overlap),
-                             "; move one of them (change `at`), or leave out `at` to let the compiler place it"));
+          .Help(absl::StrCat("they share ", RangeText(overlap), "; move one of them (change `at`)",
+                             here->kind == HostUse::Kind::kRegion || here->kind == HostUse::Kind::kChannel
+                                 ? ", or leave out its `at` to let the compiler place it"
+                                 : ""));
     }
     if (!reach || u->range.Last() > reach->range.Last()) reach = u;
   }
@@ -91,7 +93,7 @@ void CheckInsideRam(const System& sys, const std::vector<HostUse>& uses, Diagnos
     if (inside) continue;
     Diagnostic& d = diags->Error(Code::kOutsideRam, ToLoc(u.where),
                                  absl::StrCat(u.name, " ", RangeText(u.range), " is not inside platform RAM"));
-    for (const Range& m : merged) d.AddNote(ToLoc(sys.platform.ram.front().where), absl::StrCat("platform RAM: ", RangeText(m)));
+    for (const RamBank& b : sys.platform.ram) d.AddNote(ToLoc(b.where), absl::StrCat("platform RAM bank ", RangeText(b.range)));
     d.Help("place it inside a RAM bank, or add the RAM to `platform`; only device MMIO may lie outside RAM");
   }
 }

@@ -19,6 +19,7 @@ std::vector<FlowEdge> FlowEdges(const System& sys) {
                      c.where});
   }
   for (const ControlGrant& g : sys.grants) {
+    if (g.target >= sys.domains.size() || g.holder >= sys.domains.size() || g.target == g.holder) continue;
     const uint8_t acting = g.rights & (kRightStart | kRightStop | kRightPause | kRightResume);
     const std::string& holder = sys.domains[g.holder].name;
     const std::string& target = sys.domains[g.target].name;

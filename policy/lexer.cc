@@ -2,6 +2,7 @@
 #include "policy/lexer.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 
@@ -50,7 +51,10 @@ std::string Describe(const Token& token) {
   }
 }
 
-Lexer::Lexer(const SourceFile& file, Diagnostics* diags) : file_(file), text_(file.text()), diags_(diags) {}
+Lexer::Lexer(const SourceFile& file, Diagnostics* diags) : file_(file), text_(file.text()), diags_(diags) {
+  // A UTF-8 byte-order mark at the start is allowed (some editors write one); it is not text.
+  if (text_.compare(0, 3, "\xef\xbb\xbf") == 0) pos_ = 3;
+}
 
 char Lexer::Peek(size_t ahead) const {
   return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
@@ -180,13 +184,23 @@ Token Lexer::LexNumber() {
 Token Lexer::LexIdent() {
   const Loc start = Here(0);
   const size_t begin = pos_;
+  bool non_ascii = false;
   while (pos_ < text_.size()) {
     const char c = text_[pos_];
     if (c == '-' && Peek(1) == '>') break;  // `a->b` is a flow, not the name `a-`
-    if (!(IsIdentStart(c) || IsDigit(c) || c == '-')) break;
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      non_ascii = true;  // a letter like `ö` inside a name: keep the name whole, report once
+    } else if (!(IsIdentStart(c) || IsDigit(c) || c == '-')) {
+      break;
+    }
     Advance(1);
   }
-  return Make(TokenKind::kIdent, start, pos_ - begin);
+  Token t = Make(TokenKind::kIdent, start, pos_ - begin);
+  if (non_ascii) {
+    diags_->Error(Code::kUnexpectedCharacter, t.loc, absl::StrCat("the name `", t.text, "` has a non-ASCII character"))
+        .Help("names are ASCII letters, digits, `_` and `-`");
+  }
+  return t;
 }
 
 Token Lexer::LexString() {
@@ -208,6 +222,10 @@ Token Lexer::LexString() {
       Advance(1);
       break;
     }
+    if (c == '\\' && (pos_ + 1 >= text_.size() || Peek(1) == '\n')) {
+      Advance(1);  // a backslash at the end of the line: the string is unterminated
+      continue;
+    }
     if (c == '\\') {
       const char e = Peek(1);
       if (e == '"' || e == '\\') {
@@ -215,7 +233,10 @@ Token Lexer::LexString() {
         Advance(2);
         continue;
       }
-      diags_->Error(Code::kInvalidEscape, Here(2), absl::StrCat("unknown escape `\\", std::string(1, e == '\n' ? ' ' : e), "`"))
+      size_t len = 1;  // the escaped character, a whole UTF-8 sequence
+      while (pos_ + 1 + len < text_.size() && (static_cast<unsigned char>(text_[pos_ + 1 + len]) & 0xc0) == 0x80) ++len;
+      diags_->Error(Code::kInvalidEscape, Here(static_cast<uint32_t>(1 + len)),
+                    absl::StrCat("unknown escape `\\", text_.substr(pos_ + 1, len), "`"))
           .Help("only `\\\"` and `\\\\` are escapes");
       Advance(1);
       continue;
@@ -248,8 +269,12 @@ std::optional<PciAddress> Lexer::NextPciAddress() {
                   Peek(i++) == '.' && hex_field(1, &pci.function) &&
                   !IsHexDigit(Peek(i)) && !IsIdentStart(Peek(i));
   if (!ok) {
-    diags_->Error(Code::kExpected, Here(1), "expected a PCI address `BB:DD.F`")
+    size_t len = 0;  // the malformed address, up to a separator
+    while (pos_ + len < text_.size() && !std::strchr(" \t\r\n;{}#", text_[pos_ + len])) ++len;
+    diags_->Error(Code::kExpected, Here(static_cast<uint32_t>(std::max<size_t>(len, 1))),
+                  absl::StrCat("expected a PCI address `BB:DD.F`, found `", text_.substr(pos_, len), "`"))
         .Help("bus and device are hexadecimal, the function 0-7, e.g. `pci 00:04.0;`");
+    Advance(len);
     return std::nullopt;
   }
   Advance(i);

@@ -128,3 +128,28 @@ TEST(LexerTest, LongSingleLineIsLinear) {
 
 }  // namespace
 }  // namespace septum::policy
+
+namespace septum::policy {
+namespace {
+
+TEST(LexerTest, ByteOrderMarkIsSkipped) {
+  Lexed l = LexAll("\xef\xbb\xbfsystem");
+  EXPECT_FALSE(l.diags.has_errors());
+  EXPECT_EQ(l.tokens[0].text, "system");
+}
+
+TEST(LexerTest, BackslashAtEndOfFileInAString) {
+  Lexed l = LexAll("\"abc\\");
+  ASSERT_EQ(l.diags.error_count(), 1u);
+  EXPECT_EQ(l.diags.Sorted()[0].code, Code::kUnterminatedString);
+}
+
+TEST(LexerTest, NonAsciiNameIsOneTokenAndOneError) {
+  Lexed l = LexAll("wörker;");
+  EXPECT_EQ(l.tokens[0].text, "wörker");
+  EXPECT_EQ(l.tokens[1].kind, TokenKind::kSemicolon);
+  EXPECT_EQ(l.diags.error_count(), 1u);
+}
+
+}  // namespace
+}  // namespace septum::policy

@@ -146,9 +146,12 @@ struct Region {
   Range GuestRange() const { return Range{guest, host.size}; }
 };
 
+// A grant's target when the policy names the kernel (always rejected; kept for the proofs).
+constexpr uint32_t kKernelTarget = 0xfffffffeu;
+
 struct ControlGrant {
   uint32_t holder = kNoIndex;
-  uint32_t target = kNoIndex;
+  uint32_t target = kNoIndex;  // a domain index, or kKernelTarget
   uint8_t rights = 0;
   Span where;
 };
@@ -160,12 +163,13 @@ struct Domain {
   std::string image_path;      // resolved relative to the policy file's folder
   std::vector<uint32_t> cpus;  // sorted, unique
   std::vector<uint32_t> regions;   // indices into System::regions, declaration order
-  std::vector<uint32_t> devices;   // indices into System::devices
+  std::vector<uint32_t> devices;   // devices this domain claims (Device::owner is the first claimant)
   uint8_t hypercalls = 0;
   FaultAction on_fault = FaultAction::kStop;
   bool boot = true;
   std::vector<std::string> labels;
   Span where;
+  Span cpus_where;
   Span hypercalls_where;
 };
 

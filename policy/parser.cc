@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "policy/lexer.h"
 
@@ -103,6 +104,11 @@ class Parser {
  private:
   // ---- tokens ----
   const Token& Peek() {
+    if (pending_) {
+      lookahead_ = *pending_;
+      pending_.reset();
+      peeked_ = true;
+    }
     if (!peeked_) {
       lookahead_ = lexer_.Next();
       peeked_ = true;
@@ -129,6 +135,18 @@ class Parser {
     return std::nullopt;
   }
   bool ExpectSemicolon(absl::string_view after) {
+    if (AtKind(TokenKind::kSemicolon)) {
+      Take();
+      return true;
+    }
+    const Token& t = Peek();
+    if (t.loc.line > last_.loc.line && (t.kind == TokenKind::kIdent || t.kind == TokenKind::kRBrace)) {
+      // The statement ended at the end of its line: report the missing `;` and go on as if it
+      // were there, so the next line's statement is read as written.
+      diags_->Error(Code::kExpected, last_.loc, absl::StrCat("missing `;` after ", after))
+          .Help("end each statement with `;`");
+      return true;
+    }
     return Expect(TokenKind::kSemicolon, absl::StrCat("`;` after ", after)).has_value();
   }
   bool ExpectWord(absl::string_view word) {
@@ -196,6 +214,16 @@ class Parser {
         continue;
       }
       if (std::find(options.begin(), options.end(), t.text) == options.end()) {
+        static const std::vector<absl::string_view> kItems = {"platform", "kernel", "device", "domain",
+                                                             "channel", "schedule", "assert"};
+        if (block != "the system" && std::find(kItems.begin(), kItems.end(), t.text) != kItems.end() &&
+            t.loc.line > open->loc.line) {
+          // `domain` inside a device: the device's `}` is missing. End the block here.
+          diags_->Error(Code::kUnclosedBlock, open->loc, absl::StrCat(block, " is not closed"))
+              .AddNote(t.loc, absl::StrCat("`", t.text, "` starts a new item here"))
+              .Help("add the matching `}` before it");
+          return;
+        }
         UnknownOption(t, block, options);
         SkipStatement();
         continue;
@@ -206,7 +234,9 @@ class Parser {
   }
 
   void UnknownOption(const Token& t, absl::string_view block, const std::vector<absl::string_view>& options) {
-    Diagnostic& d = diags_->Error(Code::kUnknownItem, t.loc, absl::StrCat("unknown option `", t.text, "` in ", block));
+    Diagnostic& d = diags_->Error(Code::kUnknownItem, t.loc,
+                                  absl::StrCat(block == "the system" ? "unknown item `" : "unknown option `", t.text,
+                                               "` in ", block));
     absl::string_view best;
     size_t best_distance = 3;
     for (auto o : options) {
@@ -217,9 +247,10 @@ class Parser {
       }
     }
     if (!best.empty()) {
-      d.Help(absl::StrCat("did you mean `", best, "`? options here: ", Quoted(options)));
+      d.Help(absl::StrCat("did you mean `", best, "`? ", block == "the system" ? "items" : "options", " here: ",
+                          Quoted(options)));
     } else {
-      d.Help(absl::StrCat("options here: ", Quoted(options)));
+      d.Help(absl::StrCat(block == "the system" ? "items" : "options", " here: ", Quoted(options)));
     }
   }
 
@@ -247,12 +278,15 @@ class Parser {
   std::optional<ast::Integer> ParseInteger(absl::string_view what) {
     const std::optional<Token> t = Expect(TokenKind::kInteger, what);
     if (!t) return std::nullopt;
-    if (AtKind(TokenKind::kIdent) && (SizeUnit(Peek().text) || DurationUnit(Peek().text))) {
+    ast::Integer out{t->value, t->loc, t->ok};
+    if (AtKind(TokenKind::kIdent) && (SizeUnit(Peek().text) || DurationUnit(Peek().text) || IsUnitLookalike(Peek().text))) {
+      const bool address = absl::StrContains(what, "address");
       diags_->Error(Code::kWrongUnit, Peek().loc, absl::StrCat(what, " takes no unit"))
-          .Help("write the value in bytes, e.g. `0x1000000` for 16 MiB");
+          .Help(address ? "write the address in bytes, e.g. `0x1000000` for 16 MiB" : "write the plain number");
       Take();
+      out.ok = false;
     }
-    return ast::Integer{t->value, t->loc, t->ok};
+    return out;
   }
 
   std::optional<ast::Size> ParseSize(absl::string_view what) {
@@ -263,19 +297,22 @@ class Parser {
       const Token& u = Peek();
       if (const Unit* unit = SizeUnit(u.text)) {
         if (__builtin_mul_overflow(t->value, unit->factor, &size.bytes)) {
-          diags_->Error(Code::kIntegerOverflow, SourceFile::Span(t->loc, u.loc), "size does not fit in 64 bits");
+          diags_->Error(Code::kIntegerOverflow, SourceFile::Span(t->loc, u.loc), "size does not fit in 64 bits")
+              .Help("the largest size is just under 16 EiB; check the number and the unit");
           size.ok = false;
         }
         size.loc = SourceFile::Span(t->loc, u.loc);
         Take();
       } else if (DurationUnit(u.text)) {
-        diags_->Error(Code::kWrongUnit, u.loc, absl::StrCat("`", u.text, "` is a unit of time; ", what, " is a size"))
+        diags_->Error(Code::kWrongUnit, u.loc, absl::StrCat("`", u.text, "` is a unit of time, not of size"))
             .Help("sizes take `B`, `KiB`, `MiB` or `GiB`");
         Take();
+        size.ok = false;
       } else if (IsUnitLookalike(u.text)) {
         diags_->Error(Code::kWrongUnit, u.loc, absl::StrCat("unknown size unit `", u.text, "`"))
             .Help("sizes take `B`, `KiB`, `MiB` or `GiB` (powers of 1024)");
         Take();
+        size.ok = false;
       }
     }
     return size;
@@ -299,7 +336,8 @@ class Parser {
       return d;
     }
     if (__builtin_mul_overflow(t->value, unit->factor, &d.micros)) {
-      diags_->Error(Code::kIntegerOverflow, SourceFile::Span(t->loc, u.loc), "duration does not fit in 64 bits");
+      diags_->Error(Code::kIntegerOverflow, SourceFile::Span(t->loc, u.loc), "duration does not fit in 64 bits")
+          .Help("durations are counted in microseconds; check the number and the unit");
     } else {
       d.ok = t->ok;
     }
@@ -326,8 +364,14 @@ class Parser {
   Loc StatementLoc(const Token& keyword) const { return SourceFile::Span(keyword.loc, last_.loc); }
 
   // Options of a memory statement, in any order, up to `;`.
+  static bool LooksLikePermissions(const std::string& w) {
+    return !w.empty() && w.size() <= 3 && w.find_first_not_of("rwx") == std::string::npos;
+  }
+
   bool ParseMemoryOptions(ast::Memory* m, const Token& keyword, absl::string_view block, bool domain_form) {
     while (!AtKind(TokenKind::kSemicolon)) {
+      const uint32_t last_line = last_.loc.line;
+      const Loc previous_end = last_.loc;
       const Token& t = Peek();
       if (t.kind != TokenKind::kIdent) {
         diags_->Error(Code::kExpected, t.loc,
@@ -350,6 +394,13 @@ class Parser {
         if (Duplicate(m->map, word, block)) return false;
         m->map = ParseInteger("a guest-physical address");
         if (!m->map) return false;
+      } else if (domain_form && (!LooksLikePermissions(word.text) || m->perms) && word.loc.line > last_line) {
+        // A keyword on the next line: this statement lacks its `;`.
+        diags_->Error(Code::kExpected, m->perms ? m->perms->loc : previous_end, "missing `;` after the memory statement")
+            .Help("end each statement with `;`");
+        pending_ = word;
+        m->loc = SourceFile::Span(keyword.loc, previous_end);
+        return true;
       } else if (domain_form) {
         if (m->perms) {
           diags_->Error(Code::kDuplicateOption, word.loc, "permissions given twice")
@@ -688,6 +739,7 @@ class Parser {
   Token lookahead_;
   Token last_;
   bool peeked_ = false;
+  std::optional<Token> pending_;  // a token taken too early, to be read again
 };
 
 }  // namespace

@@ -85,6 +85,7 @@ struct Request {
 };
 
 void PlaceHost(System* sys, Diagnostics* diags) {
+  if (sys->platform.ram.empty()) return;  // no usable RAM: reported by the resolver; nothing to place into
   FreeSpace space;
   for (const RamBank& bank : sys->platform.ram) space.Add(bank.range.base, bank.range.End());
   space.Normalize();

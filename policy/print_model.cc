@@ -72,7 +72,7 @@ std::string ModelText(const System& sys) {
     absl::StrAppend(&o, "    hypercalls ", HypercallNames(d.hypercalls), "\n");
     for (const ControlGrant& g : sys.grants) {
       if (g.holder == i) {
-        absl::StrAppend(&o, "    control ", sys.domains[g.target].name, ": ", RightNames(g.rights), Line(g.where), "\n");
+        absl::StrAppend(&o, "    control ", g.target < sys.domains.size() ? sys.domains[g.target].name : "kernel", ": ", RightNames(g.rights), Line(g.where), "\n");
       }
     }
     if (!d.labels.empty()) absl::StrAppend(&o, "    labels ", absl::StrJoin(d.labels, ", "), "\n");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -121,7 +122,10 @@ class Resolver {
     auto declare = [&](const ast::Name& name, const char* kind) {
       auto [it, inserted] = names_.try_emplace(name.text, NameEntry{kind, name.loc});
       if (!inserted) {
-        Error(Code::kDuplicateName, name.loc, absl::StrCat(kind, " name `", name.text, "` is already used by a ", it->second.kind))
+        Error(Code::kDuplicateName, name.loc,
+              absl::string_view(kind) == it->second.kind
+                  ? absl::StrCat(kind, " `", name.text, "` is declared twice")
+                  : absl::StrCat(kind, " name `", name.text, "` is already used by a ", it->second.kind))
             .AddNote(it->second.loc, absl::StrCat("the ", it->second.kind, " `", name.text, "` is declared here"))
             .Help("domains, devices and channels share one namespace: rename one of them");
         return false;
@@ -139,6 +143,7 @@ class Resolver {
     for (const ast::Domain& d : sys.domains) {
       uint32_t index = kNoIndex;
       if (d.name.text == "kernel" || d.name.text == "idle") {
+        reserved_.insert(d.name.text);
         Error(Code::kReservedName, d.name.loc, absl::StrCat("`", d.name.text, "` cannot name a domain"))
             .Help(d.name.text == "kernel" ? "`kernel` stands for the separation kernel itself; choose another name"
                                           : "`idle` marks an idle slot in the schedule; choose another name");
@@ -158,6 +163,7 @@ class Resolver {
   uint32_t LookupDomain(const ast::Name& name, const std::string& context) {
     auto it = domain_by_name_.find(name.text);
     if (it != domain_by_name_.end()) return it->second;
+    if (reserved_.contains(name.text)) return kNoIndex;  // declared as a domain: reported there
     Diagnostic& d = Error(Code::kUndeclaredDomain, name.loc, absl::StrCat("no domain named `", name.text, "`", context));
     if (name.text == "kernel") {
       d.Help("the kernel is not a domain");
@@ -199,7 +205,8 @@ class Resolver {
     if (!p.cpus) {
       Missing(p.loc, "the platform does not say how many CPUs it has", "add `cpus N;`");
     } else if (p.cpus->value == 0 || p.cpus->value > 256) {
-      Error(Code::kOutOfRange, p.cpus->loc, absl::StrCat("a platform has 1 to 256 CPUs, not ", p.cpus->value));
+      Error(Code::kOutOfRange, p.cpus->loc, absl::StrCat("a platform has 1 to 256 CPUs, not ", p.cpus->value))
+          .Help("give the number of CPUs the machine has, e.g. `cpus 2;`");
     } else {
       out_.platform.cpus = static_cast<uint32_t>(p.cpus->value);
     }
@@ -270,7 +277,8 @@ class Resolver {
     }
     for (const ast::Integer& irq : d.irqs) {
       if (irq.value > 255) {
-        Error(Code::kOutOfRange, irq.loc, absl::StrCat("IRQ ", irq.value, " is above 255"));
+        Error(Code::kOutOfRange, irq.loc, absl::StrCat("IRQ ", irq.value, " is above 255"))
+            .Help("IRQs are global system interrupts 0 to 255");
         continue;
       }
       dev.irqs.push_back(Irq{static_cast<uint32_t>(irq.value), ToSpan(irq.loc)});
@@ -357,15 +365,17 @@ class Resolver {
     if (!d.cpus) {
       Missing(d.name.loc, absl::StrCat(what, " has no CPUs"), "add `cpus 0;` (a list of the platform's CPUs)");
     } else {
+      dom.cpus_where = ToSpan(d.cpus->loc);
       for (const ast::Integer& c : d.cpus->items) {
         if (out_.platform.cpus != 0 && c.value >= out_.platform.cpus) {
           Error(Code::kCpuOutOfRange, c.loc,
                 absl::StrCat("CPU ", c.value, " does not exist: the platform has ", out_.platform.cpus, " CPUs (0 to ",
-                             out_.platform.cpus - 1, ")"));
+                             out_.platform.cpus - 1, ")"))
+              .Help("use one of the platform's CPUs, or raise `cpus` in `platform`");
           continue;
         }
         if (std::find(dom.cpus.begin(), dom.cpus.end(), c.value) != dom.cpus.end()) {
-          Error(Code::kListedTwice, c.loc, absl::StrCat("CPU ", c.value, " is listed twice"));
+          Error(Code::kListedTwice, c.loc, absl::StrCat("CPU ", c.value, " is listed twice")).Help("list each CPU once");
           continue;
         }
         dom.cpus.push_back(static_cast<uint32_t>(c.value));
@@ -382,10 +392,9 @@ class Resolver {
         const uint32_t dev = LookupDevice(n);
         if (dev == kNoIndex) continue;
         Claim(dev, Owner{Owner::Kind::kDomain, index, ToSpan(n.loc)}, n.loc);
-        if (out_.devices[dev].owner.kind == Owner::Kind::kDomain && out_.devices[dev].owner.domain == index &&
-            std::find(dom.devices.begin(), dom.devices.end(), dev) == dom.devices.end()) {
-          dom.devices.push_back(dev);
-        }
+        // Every claim stays in the model (Device::owner is the first), so the proofs see a
+        // second owner even though it is reported here too.
+        if (std::find(dom.devices.begin(), dom.devices.end(), dev) == dom.devices.end()) dom.devices.push_back(dev);
       }
     }
     for (const ast::List<ast::Name>& list : d.hypercalls) {
@@ -395,7 +404,8 @@ class Resolver {
         if (g < 0) continue;
         const uint8_t bit = static_cast<uint8_t>(1u << g);
         if (dom.hypercalls & bit) {
-          Error(Code::kListedTwice, n.loc, absl::StrCat("hypercall group `", n.text, "` is listed twice"));
+          Error(Code::kListedTwice, n.loc, absl::StrCat("hypercall group `", n.text, "` is listed twice"))
+              .Help("list each group once");
         }
         dom.hypercalls |= bit;
       }
@@ -472,21 +482,31 @@ class Resolver {
       const int r = Choice(n, "right", {"start", "stop", "pause", "resume", "query"});
       if (r < 0) continue;
       const uint8_t bit = static_cast<uint8_t>(1u << r);
-      if (rights & bit) Error(Code::kListedTwice, n.loc, absl::StrCat("right `", n.text, "` is listed twice"));
+      if (rights & bit) {
+        Error(Code::kListedTwice, n.loc, absl::StrCat("right `", n.text, "` is listed twice")).Help("list each right once");
+      }
       rights |= bit;
     }
+    absl::flat_hash_set<std::string> targets_seen;
     for (const ast::Name& t : c.targets) {
+      if (!targets_seen.insert(t.text).second) {
+        Error(Code::kListedTwice, t.loc, absl::StrCat("`", t.text, "` is listed twice")).Help("list each target once");
+        continue;
+      }
+      // Rights over the kernel or over oneself are reported, and kept in the model (target
+      // kKernelTarget / the holder itself) so the proofs see them too.
+      uint32_t target;
       if (t.text == "kernel") {
         Error(Code::kRightOverKernel, t.loc, "a domain cannot hold rights over the kernel")
             .Help("rights name domains only; remove `kernel`");
-        continue;
-      }
-      const uint32_t target = LookupDomain(t, " to hold rights over");
-      if (target == kNoIndex) continue;
-      if (target == holder) {
-        Error(Code::kRightOverSelf, t.loc, absl::StrCat("domain `", t.text, "` cannot hold rights over itself"))
-            .Help("remove it from its own `control` line");
-        continue;
+        target = kKernelTarget;
+      } else {
+        target = LookupDomain(t, " to hold rights over");
+        if (target == kNoIndex) continue;
+        if (target == holder) {
+          Error(Code::kRightOverSelf, t.loc, absl::StrCat("domain `", t.text, "` cannot hold rights over itself"))
+              .Help("remove it from its own `control` line");
+        }
       }
       if (rights == 0) continue;
       // Several lines for one target merge.
@@ -557,10 +577,12 @@ class Resolver {
       if (e.domain == kNoIndex) ok = false;
       if ((*end)->map) {
         e.guest = (*end)->map->value;
-        if (c.size && c.size->bytes && (*end)->map) {
+        if (c.size && c.size->ok && c.size->bytes && c.size->bytes % kPageSize == 0) {
           const Range g = CheckedRange(absl::StrCat("the ", role, "'s mapping of ", what), *(*end)->map, *c.size,
                                        kMaxGuestAddress, "guest-physical");
           if (!g.size) ok = false;
+        } else {
+          CheckedAlignment(absl::StrCat("the ", role, "'s mapping of ", what), *(*end)->map, "guest-physical");
         }
       } else {
         e.guest_placed = true;
@@ -608,9 +630,19 @@ class Resolver {
     std::vector<bool> scheduled(out_.domains.size(), false);
     absl::flat_hash_map<uint64_t, Loc> planned;
     for (const ast::CpuPlan& p : s.cpus) {
+      // A plan that is dropped (no such CPU, CPU planned twice) still names its domains, so
+      // they are not also reported as never scheduled.
+      auto mark_scheduled = [&] {
+        for (const ast::Slot& sl : p.slots) {
+          auto found = domain_by_name_.find(sl.domain.text);
+          if (found != domain_by_name_.end()) scheduled[found->second] = true;
+        }
+      };
       if (out_.platform.cpus != 0 && p.cpu.value >= out_.platform.cpus) {
         Error(Code::kCpuOutOfRange, p.cpu.loc,
-              absl::StrCat("CPU ", p.cpu.value, " does not exist: the platform has ", out_.platform.cpus, " CPUs"));
+              absl::StrCat("CPU ", p.cpu.value, " does not exist: the platform has ", out_.platform.cpus, " CPUs"))
+            .Help(absl::StrCat("CPUs are numbered 0 to ", out_.platform.cpus - 1, "; raise `cpus` in `platform` if the machine has more"));
+        mark_scheduled();
         continue;
       }
       auto [it, inserted] = planned.try_emplace(p.cpu.value, p.loc);
@@ -618,6 +650,7 @@ class Resolver {
         Error(Code::kCpuPlanTwice, p.loc, absl::StrCat("CPU ", p.cpu.value, " has two plans"))
             .AddNote(it->second, "the first plan is here")
             .Help("merge the slots into one `cpu` block");
+        mark_scheduled();
         continue;
       }
       CpuPlan plan;
@@ -625,6 +658,7 @@ class Resolver {
       plan.where = ToSpan(p.loc);
       uint64_t sum = 0;
       bool sum_ok = true;
+      bool overflow = false;
       for (const ast::Slot& sl : p.slots) {
         Slot slot;
         slot.micros = sl.duration.micros;
@@ -645,15 +679,19 @@ class Resolver {
             if (!std::binary_search(d.cpus.begin(), d.cpus.end(), plan.cpu) && !d.cpus.empty()) {
               Error(Code::kScheduleCpu, sl.domain.loc,
                     absl::StrCat("domain `", d.name, "` is scheduled on CPU ", plan.cpu, ", which is not among its cpus"))
-                  .AddNote(ToLoc(d.where), absl::StrCat("`", d.name, "` runs on CPUs ", CpuList(d.cpus)))
+                  .AddNote(ToLoc(d.cpus_where.line ? d.cpus_where : d.where), absl::StrCat("`", d.name, "` runs on CPUs ", CpuList(d.cpus)))
                   .Help(absl::StrCat("add ", plan.cpu, " to its `cpus`, or schedule it on one of its CPUs"));
             }
           }
         }
-        if (__builtin_add_overflow(sum, slot.micros, &sum)) sum_ok = false;
+        if (__builtin_add_overflow(sum, slot.micros, &sum)) overflow = true;
         plan.slots.push_back(slot);
       }
-      if (sum_ok && out.major_micros && sum != out.major_micros) {
+      if (sum_ok && overflow) {
+        Error(Code::kScheduleSum, p.loc, absl::StrCat("the plan of CPU ", plan.cpu, " sums to more than 2^64 microseconds"))
+            .AddNote(s.major->loc, "the major frame is set here")
+            .Help(absl::StrCat("the slots must sum to the major frame of ", DurationString(out.major_micros)));
+      } else if (sum_ok && out.major_micros && sum != out.major_micros) {
         Diagnostic& e = Error(Code::kScheduleSum, p.loc,
                               absl::StrCat("the plan of CPU ", plan.cpu, " sums to ", DurationString(sum), ", not the major frame of ",
                                            DurationString(out.major_micros)))
@@ -728,6 +766,7 @@ class Resolver {
   System out_;
   absl::flat_hash_map<std::string, NameEntry> names_;
   absl::flat_hash_map<std::string, uint32_t> domain_by_name_;
+  absl::flat_hash_set<std::string> reserved_;  // reserved names declared as domains (reported once)
   absl::flat_hash_map<std::string, uint32_t> device_by_name_;
   std::vector<uint32_t> domain_index_;  // per ast domain: model index or kNoIndex
   std::vector<std::pair<uint32_t, Loc>> control_lines_;

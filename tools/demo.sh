@@ -4,9 +4,10 @@
 #   bash tools/demo.sh [--backend svm|vmx]
 #
 # svm (default): QEMU TCG with AMD-V (qemu64,+svm,+npt). vmx: Bochs with Intel VT-x
-# (corei7_skylake_x). The kernel's serial console is printed as it runs; the exit status is
-# the kernel's verdict (0 success). Until the policy toolchain exists the image holds the
-# kernel alone: it boots, checks the machine and ends the run.
+# (corei7_skylake_x). First `septum check` checks the demo policy (policy/examples/demo.policy)
+# and prints its resolved model; then the kernel image is built and booted, its serial console
+# printed as it runs; the exit status is the kernel's verdict (0 success). Until the table
+# compiler exists the image holds the kernel alone: it boots, checks the machine and ends the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,14 +16,17 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --backend) backend="$2"; shift 2 ;;
     --backend=*) backend="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 
 bash tools/install-deps.sh
-bazel build //kernel:septum_iso
-iso="$(bazel info bazel-bin 2>/dev/null)/kernel/septum.iso"
+bazel build //tools/cli:septum //kernel:septum_iso
+bin="$(bazel info bazel-bin 2>/dev/null)"
+echo "demo: septum check --print-model policy/examples/demo.policy"
+"$bin/tools/cli/septum" check --print-model policy/examples/demo.policy
+iso="$bin/kernel/septum.iso"
 case "$backend" in
   svm) echo "demo: booting $iso under QEMU (AMD-V: SVM + NPT)"; exec bash tools/vm/qemu.sh --iso "$iso" ;;
   vmx) echo "demo: booting $iso under Bochs (Intel VT-x: VMX + EPT)"; exec bash tools/vm/bochs.sh --iso "$iso" ;;

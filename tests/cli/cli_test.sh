@@ -36,6 +36,9 @@ expect 0 "\(placed\)" -- "$septum" check --print-model "$demo"
 printf 'system x {\n  platform { cpus 0; }\n}\n' > "$tmp/bad.policy"
 expect 1 "bad.policy:2:19: error\[E0401\]" -- "$septum" check "$tmp/bad.policy"
 expect 1 '"accepted":false' -- "$septum" check --format=json "$tmp/bad.policy"
+head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' > "$tmp/large.policy"
+expect 1 "large.policy: error\[E0002\]: the policy file is larger than 16 MiB" -- "$septum" check "$tmp/large.policy"
+rm -f "$tmp/large.policy"
 chmod 000 "$tmp/bad.policy"
 if [ "$(id -u)" -ne 0 ]; then expect 2 "cannot read" -- "$septum" check "$tmp/bad.policy"; fi
 [ "$failed" -eq 0 ]
