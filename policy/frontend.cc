@@ -60,7 +60,8 @@ CheckOutcome CheckPolicyText(const std::string& path, std::string text) {
   Place(&*system, &out.diags);
   CheckIsolation(*system, &out.diags);
   CheckAssertions(*system, &out.diags);
-  if (!out.diags.has_errors()) out.system = std::move(system);
+  if (!out.diags.has_errors()) out.system = system;
+  out.model = std::move(system);
   return out;
 }
 

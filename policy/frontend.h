@@ -24,6 +24,9 @@ struct CheckOutcome {
   std::unique_ptr<SourceFile> source;   // what the diagnostics point into
   Diagnostics diags;
   std::optional<System> system;         // set when there is no error
+  // The resolved and placed model, also when the policy is rejected for what the proofs
+  // decide (overlaps, ownership, schedule, rights, flows): the proofs run over it.
+  std::optional<System> model;
 
   bool accepted() const { return io_error.empty() && !diags.has_errors() && system.has_value(); }
 };

@@ -1,0 +1,609 @@
+// proofs/prover.cc — the Z3 encodings of P01-P09. See prover.h.
+#include "proofs/prover.h"
+
+#include <z3++.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "policy/flows.h"
+
+namespace septum::proofs {
+namespace {
+
+using policy::kNoIndex;
+using policy::Range;
+using policy::Span;
+using policy::System;
+
+std::string Hex(uint64_t v) { return policy::HexString(v); }
+std::string RangeText(const Range& r) { return absl::StrCat("[", Hex(r.base), ", ", Hex(r.End()), ")"); }
+std::string At(const System& sys, const Span& s) {
+  return s.line ? absl::StrCat(" (", sys.source_path, ":", s.line, ":", s.column, ")") : "";
+}
+
+// One way the obligation can fail: a formula over the query's symbolic variables, and how to
+// turn a satisfying model into a counterexample in policy terms.
+struct Disjunct {
+  z3::expr formula;
+  std::function<Counterexample(const z3::model&)> explain;
+};
+
+class Prover {
+ public:
+  Prover(const System& sys, const ProverOptions& options) : sys_(sys), options_(options) {}
+
+  std::vector<ObligationResult> Run() {
+    std::vector<ObligationResult> out;
+    const auto& cat = Catalogue();
+    using Fn = void (Prover::*)(ObligationResult*);
+    const Fn fns[] = {&Prover::P01, &Prover::P02, &Prover::P03, &Prover::P04, &Prover::P05,
+                      &Prover::P06, &Prover::P07, &Prover::P08, &Prover::P09};
+    for (size_t i = 0; i < cat.size(); ++i) {
+      ObligationResult r;
+      r.info = &cat[i];
+      r.verdict = Verdict::kProven;
+      const auto start = std::chrono::steady_clock::now();
+      (this->*fns[i])(&r);
+      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+ private:
+  // ---- Z3 plumbing ----
+  z3::solver NewSolver() {
+    z3::solver s(ctx_, "QF_BV");
+    z3::params p(ctx_);
+    p.set("rlimit", static_cast<unsigned>(std::min<uint64_t>(options_.rlimit, 0xffffffffu)));
+    p.set("random_seed", options_.seed);
+    s.set(p);
+    return s;
+  }
+  static uint64_t RlimitUsed(const z3::solver& s) {
+    const z3::stats st = s.statistics();
+    for (unsigned i = 0; i < st.size(); ++i) {
+      if (st.key(i) == "rlimit count") return static_cast<uint64_t>(st.is_uint(i) ? st.uint_value(i) : st.double_value(i));
+    }
+    return 0;
+  }
+  z3::expr Bv(uint64_t v, unsigned bits = 64) { return ctx_.bv_val(v, bits); }
+  // x in [base, base + size): (x - base) <u size — exact even for a range ending at 2^64.
+  z3::expr In(const z3::expr& x, const Range& r) { return z3::ult(x - Bv(r.base), Bv(r.size)); }
+  z3::expr Any(const std::vector<z3::expr>& es) {
+    z3::expr_vector v(ctx_);
+    for (const auto& e : es) v.push_back(e);
+    return es.empty() ? ctx_.bool_val(false) : z3::mk_or(v);
+  }
+
+  // Refutes the disjunction of `ds`. Each satisfying model is explained by the disjunct it
+  // satisfies, which is then dropped and the rest re-checked, up to kMaxCounterexamples.
+  void RefuteAll(std::vector<Disjunct> ds, ObligationResult* r) {
+    while (!ds.empty()) {
+      z3::solver s = NewSolver();
+      std::vector<z3::expr> fs;
+      for (const Disjunct& d : ds) fs.push_back(d.formula);
+      s.add(Any(fs));
+      const z3::check_result res = s.check();
+      r->rlimit += RlimitUsed(s);
+      if (res == z3::unsat) return;
+      if (res == z3::unknown) {
+        r->verdict = Verdict::kUnknown;
+        r->unknown_reason = s.reason_unknown();
+        return;
+      }
+      r->verdict = Verdict::kFailed;
+      const z3::model m = s.get_model();
+      size_t hit = ds.size();
+      for (size_t i = 0; i < ds.size() && hit == ds.size(); ++i) {
+        if (m.eval(ds[i].formula, true).is_true()) hit = i;
+      }
+      if (hit == ds.size()) hit = 0;  // cannot happen: the model satisfies the disjunction
+      r->counterexamples.push_back(ds[hit].explain(m));
+      ds.erase(ds.begin() + static_cast<std::ptrdiff_t>(hit));
+      if (r->counterexamples.size() >= kMaxCounterexamples) return;
+    }
+  }
+
+  // Marks the result vacuous unless `premise` is satisfiable.
+  void Vacuity(const z3::expr& premise, const std::string& why, ObligationResult* r) {
+    z3::solver s = NewSolver();
+    s.add(premise);
+    const z3::check_result res = s.check();
+    r->rlimit += RlimitUsed(s);
+    if (res != z3::sat) {
+      r->vacuous = true;
+      r->vacuity_note = why;
+    }
+  }
+
+  uint64_t Value(const z3::model& m, const z3::expr& x) { return m.eval(x, true).get_numeral_uint64(); }
+
+  // ---- host-physical items ----
+  struct Item {
+    Range range;
+    std::string name;
+    Span where;
+    bool domain_mapped;  // a region or a channel
+    uint32_t owner;      // domain of a region, kNoIndex otherwise
+  };
+  std::vector<Item> HostItems(bool with_mmio, bool with_kernel) {
+    std::vector<Item> items;
+    if (with_kernel && sys_.kernel.memory.size) {
+      items.push_back({sys_.kernel.memory, "kernel memory", sys_.kernel.memory_where, false, kNoIndex});
+    }
+    for (uint32_t i = 0; i < sys_.regions.size(); ++i) {
+      const policy::Region& r = sys_.regions[i];
+      if (r.host.size) items.push_back({r.host, absl::StrCat("`", sys_.RegionName(i), "`"), r.where, true, r.domain});
+    }
+    for (const policy::Channel& c : sys_.channels) {
+      if (c.host.size) items.push_back({c.host, absl::StrCat("channel `", c.name, "`"), c.where, true, kNoIndex});
+    }
+    if (with_mmio) {
+      for (const policy::Device& d : sys_.devices) {
+        for (const policy::Mmio& m : d.mmio) {
+          items.push_back({m.range, absl::StrCat("MMIO of device `", d.name, "`"), m.where, false, kNoIndex});
+        }
+      }
+    }
+    return items;
+  }
+
+  // Disjuncts for "sorted items are pairwise disjoint": each item against the earlier item
+  // that reaches furthest (sortedness by base plus that disjointness implies all pairs), and
+  // the sort order itself. `space` names the address space in counterexamples.
+  std::vector<Disjunct> DisjointnessDisjuncts(std::vector<Item> items, const z3::expr& x, const std::string& space) {
+    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.range.base < b.range.base; });
+    std::vector<Disjunct> ds;
+    size_t reach = 0;
+    for (size_t k = 1; k < items.size(); ++k) {
+      const Item a = items[reach], b = items[k];
+      ds.push_back({z3::ugt(Bv(items[k - 1].range.base), Bv(b.range.base)), [this, b](const z3::model&) {
+                      return Counterexample{absl::StrCat("internal: items out of order at ", b.name), {{b.where, b.name}}};
+                    }});
+      ds.push_back({In(x, a.range) && In(x, b.range), [this, a, b, x, space](const z3::model& m) {
+                      const uint64_t w = Value(m, x);
+                      return Counterexample{absl::StrCat(space, " ", Hex(w), " is in both ", b.name, " ", RangeText(b.range),
+                                                         At(sys_, b.where), " and ", a.name, " ", RangeText(a.range),
+                                                         At(sys_, a.where)),
+                                            {{b.where, b.name}, {a.where, a.name}}};
+                    }});
+      if (b.range.Last() > items[reach].range.Last()) reach = k;
+    }
+    return ds;
+  }
+
+  // P01: host-physical ranges are pairwise disjoint.
+  void P01(ObligationResult* r) {
+    const z3::expr x = ctx_.bv_const("hpa", 64);
+    std::vector<Item> items = HostItems(true, true);
+    std::vector<z3::expr> premise;
+    for (const Item& it : items) premise.push_back(In(x, it.range));
+    Vacuity(Any(premise), "no host-physical ranges", r);
+    RefuteAll(DisjointnessDisjuncts(items, x, "host-physical"), r);
+  }
+
+  // P02: no domain maps kernel memory; everything but MMIO lies in platform RAM.
+  void P02(ObligationResult* r) {
+    const z3::expr x = ctx_.bv_const("hpa", 64);
+    std::vector<z3::expr> banks;
+    for (const policy::RamBank& b : sys_.platform.ram) banks.push_back(In(x, b.range));
+    const z3::expr in_ram = Any(banks);
+    const Range kernel = sys_.kernel.memory;
+    std::vector<Disjunct> ds;
+    std::vector<z3::expr> premise;
+    for (const Item& it : HostItems(false, true)) {
+      premise.push_back(In(x, it.range));
+      if (it.domain_mapped && kernel.size) {
+        ds.push_back({In(x, it.range) && In(x, kernel), [this, it, x](const z3::model& m) {
+                        return Counterexample{absl::StrCat("host-physical ", Hex(Value(m, x)), " is in both ", it.name,
+                                                           At(sys_, it.where), " and kernel memory",
+                                                           At(sys_, sys_.kernel.memory_where), ": a domain maps the kernel"),
+                                              {{it.where, it.name}, {sys_.kernel.memory_where, "kernel memory"}}};
+                      }});
+      }
+      ds.push_back({In(x, it.range) && !in_ram, [this, it, x](const z3::model& m) {
+                      return Counterexample{absl::StrCat("host-physical ", Hex(Value(m, x)), " of ", it.name, " ",
+                                                         RangeText(it.range), At(sys_, it.where), " is not platform RAM"),
+                                            {{it.where, it.name}}};
+                    }});
+    }
+    Vacuity(Any(premise), "no memory to place", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  // P03: per domain, guest-physical mappings are disjoint and 4 KiB aligned.
+  void P03(ObligationResult* r) {
+    const z3::expr x = ctx_.bv_const("gpa", 64);
+    std::vector<std::vector<Item>> per(sys_.domains.size());
+    for (uint32_t i = 0; i < sys_.regions.size(); ++i) {
+      const policy::Region& reg = sys_.regions[i];
+      if (reg.host.size && reg.domain < per.size()) {
+        per[reg.domain].push_back({reg.GuestRange(), absl::StrCat("`", sys_.RegionName(i), "`"), reg.where, true, reg.domain});
+      }
+    }
+    for (const policy::Channel& c : sys_.channels) {
+      if (!c.host.size) continue;
+      for (const policy::ChannelEnd* e : {&c.writer, &c.reader}) {
+        if (e->domain < per.size()) {
+          per[e->domain].push_back({Range{e->guest, c.host.size}, absl::StrCat("channel `", c.name, "`"), e->where, true, e->domain});
+        }
+      }
+    }
+    std::vector<Disjunct> ds;
+    std::vector<z3::expr> premise;
+    for (uint32_t d = 0; d < per.size(); ++d) {
+      const std::string space = absl::StrCat("guest-physical address of `", sys_.domains[d].name, "`");
+      for (Disjunct& dj : DisjointnessDisjuncts(per[d], x, space)) ds.push_back(std::move(dj));
+      for (const Item& it : per[d]) {
+        premise.push_back(In(x, it.range));
+        const z3::expr misaligned = (Bv(it.range.base) & Bv(0xfff)) != Bv(0) || (Bv(it.range.size) & Bv(0xfff)) != Bv(0);
+        ds.push_back({misaligned, [this, it, d](const z3::model&) {
+                        return Counterexample{absl::StrCat(it.name, " is mapped in `", sys_.domains[d].name, "` at ",
+                                                           RangeText(it.range), ", not 4 KiB aligned", At(sys_, it.where)),
+                                              {{it.where, it.name}}};
+                      }});
+      }
+    }
+    Vacuity(Any(premise), "no guest-physical mappings", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  std::string DeviceName(uint32_t d) { return absl::StrCat("device `", sys_.devices[d].name, "`"); }
+  std::string ClaimantName(uint32_t c) {
+    return c == kNoIndex ? std::string("the kernel") : absl::StrCat("domain `", sys_.domains[c].name, "`");
+  }
+
+  // Equal keys among sorted (key, who) pairs with different `who`: a symbolic key k with
+  // k == key_i == key_{i+1}.
+  struct Keyed {
+    uint64_t key;
+    uint32_t who;  // device or claimant
+    Span where;
+    std::string text;
+  };
+  void EqualKeyDisjuncts(std::vector<Keyed> keys, const z3::expr& k, const std::string& what,
+                         const std::function<std::string(uint32_t)>& name, std::vector<Disjunct>* ds) {
+    std::stable_sort(keys.begin(), keys.end(), [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+    for (size_t i = 1; i < keys.size(); ++i) {
+      const Keyed a = keys[i - 1], b = keys[i];
+      ds->push_back({z3::ugt(Bv(a.key), Bv(b.key)), [b](const z3::model&) {
+                       return Counterexample{"internal: keys out of order", {{b.where, b.text}}};
+                     }});
+      if (a.who == b.who) continue;
+      ds->push_back({k == Bv(a.key) && k == Bv(b.key), [this, a, b, what, name](const z3::model&) {
+                       return Counterexample{absl::StrCat(what, " ", b.text, " belongs to both ", name(b.who), At(sys_, b.where),
+                                                          " and ", name(a.who), At(sys_, a.where)),
+                                             {{b.where, name(b.who)}, {a.where, name(a.who)}}};
+                     }});
+    }
+  }
+
+  // P04: one owner per device; ports, IRQs, MMIO and PCI addresses unique among devices.
+  void P04(ObligationResult* r) {
+    std::vector<Disjunct> ds;
+    const z3::expr k = ctx_.bv_const("key", 64);
+    std::vector<Keyed> claims;
+    if (sys_.kernel.console != kNoIndex) {
+      claims.push_back({sys_.kernel.console, kNoIndex, sys_.kernel.where, DeviceName(sys_.kernel.console)});
+    }
+    for (uint32_t d = 0; d < sys_.domains.size(); ++d) {
+      for (uint32_t dev : sys_.domains[d].devices) claims.push_back({dev, d, sys_.domains[d].where, DeviceName(dev)});
+    }
+    EqualKeyDisjuncts(claims, k, "the device", [this](uint32_t c) { return ClaimantName(c); }, &ds);
+    auto dev_name = [this](uint32_t d) { return DeviceName(d); };
+    std::vector<Keyed> irqs, pcis;
+    std::vector<Item> ports, mmio;
+    for (uint32_t d = 0; d < sys_.devices.size(); ++d) {
+      const policy::Device& dev = sys_.devices[d];
+      for (const policy::Irq& i : dev.irqs) irqs.push_back({i.number, d, i.where, absl::StrCat(i.number)});
+      if (dev.pci) pcis.push_back({dev.pci->Packed(), d, dev.pci->where, absl::StrCat("BDF ", Hex(dev.pci->Packed()))});
+      // Each device's own port ranges are merged first, so an overlap left is between devices.
+      std::vector<policy::PortRange> pr = dev.ports;
+      std::sort(pr.begin(), pr.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (const policy::PortRange& p : pr) {
+        const Range range{p.first, uint64_t{p.last} - p.first + 1};
+        if (!ports.empty() && ports.back().owner == d && range.base <= ports.back().range.End()) {
+          ports.back().range.size = std::max(ports.back().range.End(), range.End()) - ports.back().range.base;
+        } else {
+          ports.push_back({range, DeviceName(d), p.where, false, d});
+        }
+      }
+      for (const policy::Mmio& m : dev.mmio) mmio.push_back({m.range, absl::StrCat("MMIO of ", DeviceName(d)), m.where, false, d});
+    }
+    EqualKeyDisjuncts(irqs, k, "IRQ", dev_name, &ds);
+    EqualKeyDisjuncts(pcis, k, "PCI", dev_name, &ds);
+    for (Disjunct& dj : DisjointnessDisjuncts(ports, k, "I/O port")) ds.push_back(std::move(dj));
+    for (Disjunct& dj : DisjointnessDisjuncts(mmio, k, "MMIO address")) ds.push_back(std::move(dj));
+    Vacuity(ctx_.bool_val(!sys_.devices.empty()), "no devices", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  // P05: a DMA device has an IOMMU, a PCI address, a domain owner, and its window (the owner's
+  // memory) touches no other domain's memory and no kernel memory.
+  void P05(ObligationResult* r) {
+    const z3::expr x = ctx_.bv_const("dma", 64);
+    std::vector<Disjunct> ds;
+    bool any = false;
+    for (uint32_t d = 0; d < sys_.devices.size(); ++d) {
+      const policy::Device& dev = sys_.devices[d];
+      if (!dev.dma) continue;
+      any = true;
+      auto fact = [&](bool broken, std::string why) {
+        ds.push_back({ctx_.bool_val(broken), [this, dev, why](const z3::model&) {
+                        return Counterexample{absl::StrCat("DMA device `", dev.name, "`", At(sys_, dev.where), " ", why),
+                                              {{dev.where, dev.name}}};
+                      }});
+      };
+      fact(sys_.platform.iommu == policy::Iommu::kNone, "has no IOMMU to confine it");
+      fact(!dev.pci.has_value(), "has no PCI address for the IOMMU to identify it");
+      if (dev.owner.kind == policy::Owner::Kind::kKernel) fact(true, "is owned by the kernel: it could write kernel memory");
+      if (dev.owner.kind != policy::Owner::Kind::kDomain) continue;
+      const uint32_t owner = dev.owner.domain;
+      std::vector<z3::expr> window, foreign;
+      std::vector<Item> window_items, foreign_items;
+      for (const Item& it : HostItems(false, true)) {
+        const bool owners = it.owner == owner;
+        bool shared_channel = false;
+        for (const policy::Channel& c : sys_.channels) {
+          if (c.host.base == it.range.base && c.host.size == it.range.size && it.owner == kNoIndex && it.domain_mapped &&
+              (c.writer.domain == owner || c.reader.domain == owner)) {
+            shared_channel = true;
+          }
+        }
+        if (owners || shared_channel) {
+          window.push_back(In(x, it.range));
+          window_items.push_back(it);
+        } else {
+          foreign.push_back(In(x, it.range));
+          foreign_items.push_back(it);
+        }
+      }
+      const std::string owner_name = sys_.domains[owner].name;
+      ds.push_back({Any(window) && Any(foreign), [this, x, dev, owner_name, window_items, foreign_items](const z3::model& m) {
+                      const uint64_t w = Value(m, x);
+                      std::string mine = "?", theirs = "?";
+                      Span where_theirs;
+                      for (const Item& it : window_items) {
+                        if (w - it.range.base < it.range.size) mine = it.name;
+                      }
+                      for (const Item& it : foreign_items) {
+                        if (w - it.range.base < it.range.size) {
+                          theirs = it.name;
+                          where_theirs = it.where;
+                        }
+                      }
+                      return Counterexample{absl::StrCat("DMA device `", dev.name, "` of `", owner_name, "` can reach host-physical ",
+                                                         Hex(w), ": it is in ", mine, " and in ", theirs, At(sys_, where_theirs)),
+                                            {{dev.where, dev.name}, {where_theirs, theirs}}};
+                    }});
+    }
+    Vacuity(ctx_.bool_val(any), "no DMA-capable devices", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  // P06: all devices raising one IRQ have the same owner (so it is delivered to that owner).
+  void P06(ObligationResult* r) {
+    const z3::expr k = ctx_.bv_const("irq", 64);
+    std::vector<Keyed> routes;
+    for (uint32_t d = 0; d < sys_.devices.size(); ++d) {
+      const policy::Device& dev = sys_.devices[d];
+      const uint32_t owner = dev.owner.kind == policy::Owner::Kind::kDomain ? dev.owner.domain
+                             : dev.owner.kind == policy::Owner::Kind::kKernel ? kNoIndex - 1
+                                                                               : kNoIndex;
+      for (const policy::Irq& i : dev.irqs) routes.push_back({i.number, owner, i.where, absl::StrCat(i.number)});
+    }
+    std::vector<Disjunct> ds;
+    EqualKeyDisjuncts(routes, k, "IRQ", [this](uint32_t o) {
+      return o == kNoIndex ? std::string("no owner") : o == kNoIndex - 1 ? std::string("the kernel") : ClaimantName(o);
+    }, &ds);
+    Vacuity(ctx_.bool_val(!routes.empty()), "no IRQs", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  // P07: plans sum to the major frame, name only pinned domains, one plan per CPU; every boot
+  // domain has a slot.
+  void P07(ObligationResult* r) {
+    const policy::Schedule& s = sys_.schedule;
+    std::vector<Disjunct> ds;
+    const unsigned kWide = 80;  // sums of up to 2^16 slots of 64-bit lengths cannot wrap
+    for (size_t p = 0; p < s.plans.size(); ++p) {
+      const policy::CpuPlan& plan = s.plans[p];
+      z3::expr sum = Bv(0, kWide);
+      for (const policy::Slot& slot : plan.slots) sum = sum + z3::zext(Bv(slot.micros), kWide - 64);
+      ds.push_back({sum != Bv(s.major_micros, kWide), [this, plan, sum](const z3::model& m) {
+                      return Counterexample{absl::StrCat("the plan of CPU ", plan.cpu, At(sys_, plan.where), " sums to ",
+                                                         m.eval(sum, true).get_decimal_string(0), "us, not the major frame of ",
+                                                         sys_.schedule.major_micros, "us"),
+                                            {{plan.where, absl::StrCat("cpu ", plan.cpu)}}};
+                    }});
+      if (p > 0) {
+        const policy::CpuPlan& prev = s.plans[p - 1];
+        ds.push_back({Bv(prev.cpu, 32) == Bv(plan.cpu, 32), [this, plan, prev](const z3::model&) {
+                        return Counterexample{absl::StrCat("CPU ", plan.cpu, " has two plans", At(sys_, plan.where)),
+                                              {{plan.where, "plan"}, {prev.where, "plan"}}};
+                      }});
+      }
+      for (const policy::Slot& slot : plan.slots) {
+        if (slot.domain == kNoIndex) continue;
+        const policy::Domain& d = sys_.domains[slot.domain];
+        std::vector<z3::expr> pinned;
+        for (uint32_t c : d.cpus) pinned.push_back(Bv(plan.cpu, 32) == Bv(c, 32));
+        ds.push_back({!Any(pinned), [this, slot, plan, &d](const z3::model&) {
+                        return Counterexample{absl::StrCat("`", d.name, "` runs on CPU ", plan.cpu, At(sys_, slot.where),
+                                                           " but is not pinned to it", At(sys_, d.cpus_where)),
+                                              {{slot.where, d.name}, {d.cpus_where, "cpus"}}};
+                      }});
+      }
+    }
+    for (uint32_t i = 0; i < sys_.domains.size(); ++i) {
+      const policy::Domain& d = sys_.domains[i];
+      if (!d.boot) continue;
+      std::vector<z3::expr> slots;
+      for (const policy::CpuPlan& plan : s.plans) {
+        for (const policy::Slot& slot : plan.slots) {
+          if (slot.domain != kNoIndex) slots.push_back(Bv(slot.domain, 32) == Bv(i, 32));
+        }
+      }
+      ds.push_back({!Any(slots), [this, &d](const z3::model&) {
+                      return Counterexample{absl::StrCat("boot domain `", d.name, "`", At(sys_, d.where), " has no slot in the schedule"),
+                                            {{d.where, d.name}}};
+                    }});
+    }
+    Vacuity(ctx_.bool_val(!s.plans.empty()), "no schedule", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  // P08: no rights over oneself or the kernel; control hypercalls iff control rights.
+  void P08(ObligationResult* r) {
+    std::vector<Disjunct> ds;
+    const z3::expr h = ctx_.bv_const("holder", 32), t = ctx_.bv_const("target", 32);
+    for (const policy::ControlGrant& g : sys_.grants) {
+      const std::string holder = g.holder < sys_.domains.size() ? sys_.domains[g.holder].name : "?";
+      ds.push_back({h == Bv(g.holder, 32) && t == Bv(g.target, 32) && h == t, [this, g, holder](const z3::model&) {
+                      return Counterexample{absl::StrCat("`", holder, "` holds ", policy::RightNames(g.rights), " over itself",
+                                                         At(sys_, g.where)),
+                                            {{g.where, holder}}};
+                    }});
+      ds.push_back({h == Bv(g.holder, 32) && t == Bv(g.target, 32) && z3::uge(t, Bv(sys_.domains.size(), 32)),
+                    [this, g, holder](const z3::model&) {
+                      return Counterexample{absl::StrCat("`", holder, "` holds ", policy::RightNames(g.rights),
+                                                         " over the kernel", At(sys_, g.where)),
+                                            {{g.where, holder}}};
+                    }});
+    }
+    for (uint32_t i = 0; i < sys_.domains.size(); ++i) {
+      const policy::Domain& d = sys_.domains[i];
+      const bool group = d.hypercalls & policy::kHcControl;
+      std::vector<z3::expr> holds;
+      for (const policy::ControlGrant& g : sys_.grants) holds.push_back(Bv(g.holder, 32) == Bv(i, 32));
+      ds.push_back({ctx_.bool_val(group) != Any(holds), [this, &d, group](const z3::model&) {
+                      return Counterexample{group ? absl::StrCat("`", d.name, "` may make control hypercalls but holds no rights",
+                                                                 At(sys_, d.hypercalls_where))
+                                                  : absl::StrCat("`", d.name, "` holds control rights but may not make control hypercalls",
+                                                                 At(sys_, d.where)),
+                                            {{group ? d.hypercalls_where : d.where, d.name}}};
+                    }});
+    }
+    Vacuity(ctx_.bool_val(!sys_.grants.empty()), "no control rights", r);
+    RefuteAll(std::move(ds), r);
+  }
+
+  // P09: every flow assertion holds. `no flow A -> B`: Z3 looks for a derivation of B from A
+  // along edges, with ranks that make it well founded (a real path, of at least one edge).
+  // `isolated A`: Z3 looks for an edge with exactly one end in A.
+  void P09(ObligationResult* r) {
+    const std::vector<policy::FlowEdge> edges = policy::FlowEdges(sys_);
+    const size_t n = sys_.domains.size();
+    unsigned bits = 1;
+    while ((uint64_t{1} << bits) <= n + 1) ++bits;
+    for (const policy::Assertion& a : sys_.assertions) {
+      if (a.kind == policy::Assertion::Kind::kIsolated) {
+        std::vector<bool> inside(n, false);
+        for (uint32_t d : a.from) inside[d] = true;
+        std::vector<Disjunct> ds;
+        for (const policy::FlowEdge& e : edges) {
+          ds.push_back({ctx_.bool_val(inside[e.from]) != ctx_.bool_val(inside[e.to]), [this, a, e](const z3::model&) {
+                          return Counterexample{absl::StrCat("`isolated ", a.from_name, "`", At(sys_, a.where), " is false: `",
+                                                             sys_.domains[e.from].name, "` -> `", sys_.domains[e.to].name, "` (", e.why,
+                                                             At(sys_, e.where), ")"),
+                                                {{a.where, "assertion"}, {e.where, e.why}}};
+                        }});
+        }
+        RefuteAll(std::move(ds), r);
+        continue;
+      }
+      std::vector<bool> from(n, false), to(n, false);
+      for (uint32_t d : a.from) from[d] = true;
+      for (uint32_t d : a.to) to[d] = true;
+      std::vector<z3::expr> reach, rank;
+      for (size_t d = 0; d < n; ++d) {
+        reach.push_back(ctx_.bool_const(absl::StrCat("reach_", d).c_str()));
+        rank.push_back(ctx_.bv_const(absl::StrCat("rank_", d).c_str(), bits));
+      }
+      std::vector<std::vector<size_t>> in(n);
+      for (size_t e = 0; e < edges.size(); ++e) in[edges[e].to].push_back(e);
+      z3::solver s = NewSolver();
+      for (size_t d = 0; d < n; ++d) {
+        std::vector<z3::expr> why;
+        if (from[d]) why.push_back(ctx_.bool_val(true));
+        for (size_t e : in[d]) why.push_back(reach[edges[e].from] && z3::ult(rank[edges[e].from], rank[d]));
+        s.add(z3::implies(reach[d], Any(why)));
+      }
+      std::vector<z3::expr> goal;  // an edge into a target from a reached domain
+      for (size_t e = 0; e < edges.size(); ++e) {
+        if (to[edges[e].to]) goal.push_back(reach[edges[e].from]);
+      }
+      s.add(Any(goal));
+      const z3::check_result res = s.check();
+      r->rlimit += RlimitUsed(s);
+      if (res == z3::unknown) {
+        r->verdict = Verdict::kUnknown;
+        r->unknown_reason = s.reason_unknown();
+        continue;
+      }
+      if (res == z3::unsat) continue;
+      r->verdict = Verdict::kFailed;
+      if (r->counterexamples.size() >= kMaxCounterexamples) continue;
+      // Read the path back from the model: a final edge into a target, then predecessors with
+      // smaller rank until a start.
+      const z3::model m = s.get_model();
+      auto reached = [&](size_t d) { return m.eval(reach[d], true).is_true(); };
+      auto rank_of = [&](size_t d) { return m.eval(rank[d], true).get_numeral_uint64(); };
+      std::vector<size_t> path;
+      size_t at = n;
+      for (size_t e = 0; e < edges.size() && at == n; ++e) {
+        if (to[edges[e].to] && reached(edges[e].from)) {
+          path.push_back(e);
+          at = edges[e].from;
+        }
+      }
+      while (at < n && !from[at] && path.size() <= n) {
+        size_t next = n;
+        for (size_t e : in[at]) {
+          if (reached(edges[e].from) && rank_of(edges[e].from) < rank_of(at)) {
+            path.push_back(e);
+            next = edges[e].from;
+            break;
+          }
+        }
+        at = next;
+      }
+      std::reverse(path.begin(), path.end());
+      Counterexample ce;
+      ce.message = absl::StrCat("`no flow ", a.from_name, " -> ", a.to_name, "`", At(sys_, a.where), " is false:");
+      ce.places.push_back({a.where, "assertion"});
+      for (size_t e : path) {
+        const policy::FlowEdge& edge = edges[e];
+        absl::StrAppend(&ce.message, " `", sys_.domains[edge.from].name, "` -> `", sys_.domains[edge.to].name, "` (", edge.why,
+                        At(sys_, edge.where), ");");
+        ce.places.push_back({edge.where, absl::StrCat(sys_.domains[edge.from].name, " -> ", sys_.domains[edge.to].name, ": ", edge.why)});
+      }
+      ce.message.pop_back();
+      r->counterexamples.push_back(std::move(ce));
+    }
+    bool premise = false;
+    for (const policy::Assertion& a : sys_.assertions) premise = premise || !a.from.empty();
+    Vacuity(ctx_.bool_val(premise), "no flow assertions", r);
+  }
+
+  const System& sys_;
+  const ProverOptions& options_;
+  z3::context ctx_;
+};
+
+}  // namespace
+
+std::vector<ObligationResult> ProveAll(const policy::System& system, const ProverOptions& options) {
+  z3::set_param("parallel.enable", false);
+  Prover p(system, options);
+  return p.Run();
+}
+
+std::string Z3Version() { return Z3_get_full_version(); }
+
+}  // namespace septum::proofs

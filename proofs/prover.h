@@ -1,0 +1,36 @@
+// proofs/prover.h — proves obligations P01-P09 with Z3 over the policy model.
+//
+// Each obligation is a universally quantified statement ("for every host-physical address
+// ..."). Z3 refutes its negation over symbolic addresses, ports, IRQs, devices or domains;
+// when the negation is satisfiable, the model is the counterexample, reported in policy terms.
+// Encodings follow PROOFS.md's measurements: C++ sorts, Z3 proves sortedness plus adjacent
+// disjointness (which imply all pairs); every query runs in a fresh solver with a resource
+// limit (`rlimit`) and a fixed seed, so verdicts and witnesses are deterministic, and
+// `unknown` is a failure (Verdict::kUnknown), never a pass. The sorting and grouping done in
+// C++ is cross-checked by the independent checker (independent.h) in the tests.
+#ifndef SEPTUM_PROOFS_PROVER_H_
+#define SEPTUM_PROOFS_PROVER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "policy/model.h"
+#include "proofs/obligations.h"
+
+namespace septum::proofs {
+
+struct ProverOptions {
+  uint64_t rlimit = 50'000'000;  // Z3 resource units per query
+  unsigned seed = 0;
+};
+
+// Proves every obligation; results in catalogue order.
+std::vector<ObligationResult> ProveAll(const policy::System& system, const ProverOptions& options = {});
+
+// "4.8.12.0"
+std::string Z3Version();
+
+}  // namespace septum::proofs
+
+#endif  // SEPTUM_PROOFS_PROVER_H_
