@@ -32,7 +32,7 @@ Diagnostic& Diagnostics::Add(Severity severity, Code code, Loc loc, std::string 
     return discarded_;
   }
   (severity == Severity::kError ? errors_ : warnings_)++;
-  list_.push_back(Diagnostic{severity, code, loc, std::move(message), {}, {}});
+  list_.push_back(Diagnostic{severity, code, loc, std::move(message), {}, {}, {}});
   return list_.back();
 }
 
@@ -90,13 +90,12 @@ std::string RenderSnippet(const SourceFile& file, const Loc& loc) {
 }
 
 std::string RenderDiagnosticText(const SourceFile& file, const Diagnostic& d) {
-  const CodeInfo& info = Describe(d.code);
   auto where = [&](const Loc& loc) {
     return loc.valid() ? absl::StrCat(file.path(), ":", loc.line, ":", loc.column) : file.path();
   };
   std::string out = absl::StrCat(where(d.loc), ": ",
                                  d.severity == Severity::kError ? "error" : "warning", "[",
-                                 info.id, "]: ", d.message, "\n");
+                                 d.Id(), "]: ", d.message, "\n");
   if (d.loc.valid()) absl::StrAppend(&out, RenderSnippet(file, d.loc), "\n");
   for (const Note& n : d.notes) {
     absl::StrAppend(&out, where(n.loc), ": note: ", n.message, "\n");

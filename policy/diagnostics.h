@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "policy/codes.h"
 #include "policy/source.h"
 
@@ -32,6 +33,9 @@ struct Diagnostic {
   std::string message;
   std::vector<Note> notes;
   std::string help;
+  std::string id;  // overrides the code's id in output (proof obligations: "P01-phys-disjoint")
+
+  absl::string_view Id() const { return id.empty() ? Describe(code).id : absl::string_view(id); }
 
   Diagnostic& AddNote(Loc at, std::string text) {
     notes.push_back({at, std::move(text)});

@@ -38,20 +38,22 @@ class Prover {
 
   std::vector<ObligationResult> Run() {
     std::vector<ObligationResult> out;
-    const auto& cat = Catalogue();
-    using Fn = void (Prover::*)(ObligationResult*);
-    const Fn fns[] = {&Prover::P01, &Prover::P02, &Prover::P03, &Prover::P04, &Prover::P05,
-                      &Prover::P06, &Prover::P07, &Prover::P08, &Prover::P09};
-    for (size_t i = 0; i < cat.size(); ++i) {
-      ObligationResult r;
-      r.info = &cat[i];
-      r.verdict = Verdict::kProven;
-      const auto start = std::chrono::steady_clock::now();
-      (this->*fns[i])(&r);
-      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      out.push_back(std::move(r));
-    }
+    for (size_t i = 0; i < Catalogue().size(); ++i) out.push_back(RunOne(i));
     return out;
+  }
+
+  ObligationResult RunOne(size_t i) {
+    using Fn = void (Prover::*)(ObligationResult*);
+    static constexpr Fn kFns[] = {&Prover::P01, &Prover::P02, &Prover::P03, &Prover::P04, &Prover::P05,
+                                  &Prover::P06, &Prover::P07, &Prover::P08, &Prover::P09};
+    static_assert(sizeof(kFns) / sizeof(kFns[0]) == 9);
+    ObligationResult r;
+    r.info = &Catalogue()[i];
+    r.verdict = Verdict::kProven;
+    const auto start = std::chrono::steady_clock::now();
+    (this->*kFns[i])(&r);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
   }
 
  private:
@@ -602,6 +604,12 @@ std::vector<ObligationResult> ProveAll(const policy::System& system, const Prove
   z3::set_param("parallel.enable", false);
   Prover p(system, options);
   return p.Run();
+}
+
+ObligationResult ProveOne(const policy::System& system, size_t index, const ProverOptions& options) {
+  z3::set_param("parallel.enable", false);
+  Prover p(system, options);
+  return p.RunOne(index);
 }
 
 std::string Z3Version() { return Z3_get_full_version(); }

@@ -28,6 +28,9 @@ struct ProverOptions {
 // Proves every obligation; results in catalogue order.
 std::vector<ObligationResult> ProveAll(const policy::System& system, const ProverOptions& options = {});
 
+// Proves obligation `index` of the catalogue only (0 = P01 ... 8 = P09).
+ObligationResult ProveOne(const policy::System& system, size_t index, const ProverOptions& options = {});
+
 // "4.8.12.0"
 std::string Z3Version();
 

@@ -10,8 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "kernel/abi/version.h"
 #include "policy/frontend.h"
-#include "policy/json.h"
+#include "policy/flows.h"
 #include "policy/print_model.h"
+#include "policy/resolve.h"
+#include "proofs/prover.h"
+#include "proofs/report.h"
+#include "absl/strings/str_join.h"
 
 namespace septum {
 namespace {
@@ -23,123 +27,63 @@ constexpr int kExitUsage = 2;
 constexpr char kMainHelp[] = R"HELP(septum — the Septum separation kernel toolchain
 
 Usage:
-  septum check [OPTIONS] FILE.policy   check a policy: syntax, names, values, placement,
-                                        isolation rules and assertions
-  septum --help                         this text
-  septum --version                      the toolchain's version
-  septum COMMAND --help                 help for one command
+  septum check [OPTIONS] FILE.policy       check a policy and prove its isolation invariants
+  septum explain FILE.policy --flow A B    show the flow path from A to B, or why none exists
+  septum --help                            this text
+  septum --version                         the toolchain's version
+  septum COMMAND --help                    help for one command
 
 Exit status: 0 accepted, 1 rejected (diagnostics on standard output), 2 usage or I/O error.
-Policy language reference: policy/README.md.
+Policy language reference: policy/README.md. Proof obligations: proofs/README.md.
 )HELP";
 
-constexpr char kCheckHelp[] = R"HELP(septum check — check a policy file
+constexpr char kCheckHelp[] = R"HELP(septum check — check a policy file and prove it isolates what it says
 
 Usage:
-  septum check [--format=text|json] [--print-model] FILE.policy
+  septum check [--format=text|json|sarif|junit] [--print-model] FILE.policy
 
-Reads FILE.policy (never the guest images it names), and reports every problem found:
-syntax, unknown or undeclared names, values out of range, wrong units, alignment,
-overlapping memory, shared devices, schedule sums, rights and failed assertions.
+Reads FILE.policy (never the guest images it names). The front end reports syntax, unknown
+or undeclared names, values out of range, wrong units, alignment, and also detects
+overlapping memory, shared devices, schedule sums, rights and failed assertions. Then Z3
+proves the nine isolation obligations P01-P09 over the resolved model (they run unless the
+front end found an error other than those isolation ones): each obligation prints its id,
+verdict (proven, vacuous, FAILED, UNKNOWN), time and statement; a failed one prints its
+counterexample in policy terms (addresses, names, source lines). An undecided proof fails.
 
 Options:
   --format=text    diagnostics as file:line:col: error[CODE]: message, with the source line,
-                   notes for the other side of a conflict and a help: hint (default)
+                   notes for the other side of a conflict and a help: hint, then the proof
+                   table (default)
   --format=json    one JSON object: {"file", "accepted", "errors", "warnings", "truncated",
-                   "diagnostics": [...], "summary"}
+                   "diagnostics": [...], "proofs": {"z3", "obligations": [...]}, "summary"}
+  --format=sarif   SARIF 2.1.0 with physical locations in the policy file (CI code scanning)
+  --format=junit   JUnit XML: one test case for the front end and one per obligation
   --print-model    when accepted, also print the resolved model: every domain, region,
                    channel, device, the schedule, flows and assertions, with the addresses
-                   the compiler placed (marked "(placed)")
+                   the compiler placed (marked "(placed)"); text format only
   --help           this text
 
-Exit status: 0 accepted (a one-line summary: domains, regions, devices, channels, CPUs),
-1 rejected, 2 usage or I/O error.
-Diagnostic codes are listed in policy/README.md.
+Exit status: 0 accepted (every obligation proven; a one-line summary: domains, regions,
+devices, channels, CPUs), 1 rejected, 2 usage or I/O error.
+Diagnostic codes: policy/README.md. Obligations: proofs/README.md.
+)HELP";
+
+constexpr char kExplainHelp[] = R"HELP(septum explain — why a flow exists, or a proof that it does not
+
+Usage:
+  septum explain FILE.policy --flow A B
+
+A and B are domains or labels. If information can flow from A to B (channels, control
+rights, shared memory; see policy/README.md "Information flow"), prints the path Z3 found,
+each edge with its policy line. If not, prints Z3's verdict (no path) and the certificate:
+the set of domains reachable from A, which is closed under the flow edges and excludes B.
+
+Exit status: 0 answered, 1 the policy has errors that prevent the question, 2 usage error.
 )HELP";
 
 int Usage(const std::string& message) {
   std::cerr << "septum: " << message << "\n(see `septum --help`)\n";
   return kExitUsage;
-}
-
-void WriteLocation(policy::JsonWriter& w, const policy::SourceFile& file, const policy::Loc& loc) {
-  w.Key("file");
-  w.String(file.path());
-  if (loc.valid()) {
-    w.Key("line");
-    w.Number(loc.line);
-    w.Key("column");
-    w.Number(loc.column);
-    w.Key("length");
-    w.Number(loc.length);
-  }
-}
-
-std::string JsonReport(const std::string& path, const policy::CheckOutcome& out) {
-  policy::JsonWriter w;
-  w.BeginObject();
-  w.Key("file");
-  w.String(path);
-  w.Key("accepted");
-  w.Bool(out.accepted());
-  w.Key("errors");
-  w.Number(out.diags.error_count());
-  w.Key("warnings");
-  w.Number(out.diags.warning_count());
-  w.Key("truncated");
-  w.Bool(out.diags.truncated());
-  w.Key("diagnostics");
-  w.BeginArray();
-  for (const policy::Diagnostic& d : out.diags.Sorted()) {
-    w.BeginObject();
-    w.Key("severity");
-    w.String(d.severity == policy::Severity::kError ? "error" : "warning");
-    w.Key("code");
-    w.String(policy::Describe(d.code).id);
-    w.Key("message");
-    w.String(d.message);
-    WriteLocation(w, *out.source, d.loc);
-    w.Key("notes");
-    w.BeginArray();
-    for (const policy::Note& n : d.notes) {
-      w.BeginObject();
-      w.Key("message");
-      w.String(n.message);
-      WriteLocation(w, *out.source, n.loc);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Key("help");
-    if (d.help.empty()) {
-      w.Null();
-    } else {
-      w.String(d.help);
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("summary");
-  if (out.accepted()) {
-    const policy::System& s = *out.system;
-    w.BeginObject();
-    w.Key("system");
-    w.String(s.name);
-    w.Key("domains");
-    w.Number(s.domains.size());
-    w.Key("regions");
-    w.Number(s.regions.size());
-    w.Key("devices");
-    w.Number(s.devices.size());
-    w.Key("channels");
-    w.Number(s.channels.size());
-    w.Key("cpus");
-    w.Number(s.platform.cpus);
-    w.EndObject();
-  } else {
-    w.Null();
-  }
-  w.EndObject();
-  return w.Take() + "\n";
 }
 
 int Check(const std::vector<std::string>& args) {
@@ -153,7 +97,9 @@ int Check(const std::vector<std::string>& args) {
     }
     if (absl::StartsWith(a, "--format=")) {
       format = a.substr(9);
-      if (format != "text" && format != "json") return Usage(absl::StrCat("unknown format `", format, "`: use text or json"));
+      if (format != "text" && format != "json" && format != "sarif" && format != "junit") {
+        return Usage(absl::StrCat("unknown format `", format, "`: use text, json, sarif or junit"));
+      }
     } else if (a == "--print-model") {
       print_model = true;
     } else if (absl::StartsWith(a, "-")) {
@@ -171,22 +117,126 @@ int Check(const std::vector<std::string>& args) {
     std::cerr << "septum: " << out.io_error << "\n";
     return kExitUsage;
   }
+  std::vector<proofs::ObligationResult> results;
+  const bool prove = proofs::ProofsApply(out);
+  if (prove) results = proofs::ProveAll(*out.model);
+  proofs::Report report{path, &out, prove ? &results : nullptr, print_model};
   if (format == "json") {
-    std::cout << JsonReport(path, out);
-    return out.accepted() ? kExitOk : kExitRejected;
+    std::cout << proofs::JsonReport(report);
+  } else if (format == "sarif") {
+    std::cout << proofs::SarifReport(report);
+  } else if (format == "junit") {
+    std::cout << proofs::JunitReport(report);
+  } else {
+    std::cout << proofs::TextReport(report);
   }
-  std::cout << policy::RenderText(*out.source, out.diags);
-  if (!out.accepted()) {
-    std::cout << path << ": rejected: " << out.diags.error_count()
-              << (out.diags.error_count() == 1 ? " error" : " errors");
-    if (out.diags.warning_count()) {
-      std::cout << ", " << out.diags.warning_count() << (out.diags.warning_count() == 1 ? " warning" : " warnings");
+  return proofs::Accepted(out, report.proofs) ? kExitOk : kExitRejected;
+}
+
+// septum explain FILE --flow A B
+int Explain(const std::vector<std::string>& args) {
+  std::string path, from_name, to_name;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::cout << kExplainHelp;
+      return kExitOk;
     }
-    std::cout << "\n";
+    if (args[i] == "--flow") {
+      if (i + 2 >= args.size()) return Usage("explain: --flow takes two names: --flow A B");
+      from_name = args[i + 1];
+      to_name = args[i + 2];
+      i += 2;
+    } else if (absl::StartsWith(args[i], "-")) {
+      return Usage(absl::StrCat("explain: unknown option `", args[i], "`"));
+    } else if (!path.empty()) {
+      return Usage("explain: give one policy file");
+    } else {
+      path = args[i];
+    }
+  }
+  if (path.empty() || from_name.empty()) return Usage("explain: usage: septum explain FILE.policy --flow A B");
+  const policy::CheckOutcome out = policy::CheckPolicyFile(path);
+  if (!out.io_error.empty()) {
+    std::cerr << "septum: " << out.io_error << "\n";
+    return kExitUsage;
+  }
+  if (!proofs::ProofsApply(out)) {
+    std::cout << policy::RenderText(*out.source, out.diags) << path << ": cannot explain: fix the errors above first\n";
     return kExitRejected;
   }
-  if (print_model) std::cout << policy::ModelText(*out.system);
-  std::cout << path << ": ok: system `" << out.system->name << "`: " << policy::Summary(*out.system) << "\n";
+  const policy::System& model = *out.model;
+  auto resolve = [&](const std::string& name, std::vector<uint32_t>* ids) {
+    const uint32_t d = model.FindDomain(name);
+    if (d != policy::kNoIndex) {
+      ids->push_back(d);
+      return true;
+    }
+    for (uint32_t i = 0; i < model.domains.size(); ++i) {
+      for (const std::string& l : model.domains[i].labels) {
+        if (l == name) ids->push_back(i);
+      }
+    }
+    return !ids->empty();
+  };
+  std::vector<uint32_t> from, to;
+  if (!resolve(from_name, &from)) return Usage(absl::StrCat("explain: `", from_name, "` is neither a domain nor a label of ", path));
+  if (!resolve(to_name, &to)) return Usage(absl::StrCat("explain: `", to_name, "` is neither a domain nor a label of ", path));
+  policy::System question = model;
+  policy::Assertion a;
+  a.kind = policy::Assertion::Kind::kNoFlow;
+  a.from = from;
+  a.to = to;
+  a.from_name = from_name;
+  a.to_name = to_name;
+  question.assertions = {a};
+  const proofs::ObligationResult r = proofs::ProveOne(question, 8);
+  if (r.verdict == proofs::Verdict::kUnknown) {
+    std::cout << "undecided: " << r.unknown_reason << "\n";
+    return kExitRejected;
+  }
+  const std::vector<policy::FlowEdge> edges = policy::FlowEdges(model);
+  if (r.verdict == proofs::Verdict::kFailed) {
+    std::cout << "flow " << from_name << " -> " << to_name << ": exists (Z3 found a path)\n";
+    const proofs::Counterexample& ce = r.counterexamples.front();
+    for (size_t i = 1; i < ce.places.size(); ++i) {
+      policy::Diagnostic d;
+      d.id = "flow";
+      d.loc = policy::ToLoc(ce.places[i].where);
+      std::cout << "  " << i << ". " << ce.places[i].what << "  (" << path << ":" << d.loc.line << ")\n"
+                << policy::RenderSnippet(*out.source, d.loc) << "\n";
+    }
+    return kExitOk;
+  }
+  // No flow: Z3 refuted every path. The set of domains reachable from A is the certificate:
+  // it is closed under the flow edges and contains no domain of B.
+  std::vector<bool> reach(model.domains.size(), false);
+  std::vector<uint32_t> work = from;
+  for (uint32_t f : from) reach[f] = true;
+  while (!work.empty()) {
+    const uint32_t d = work.back();
+    work.pop_back();
+    for (const policy::FlowEdge& e : edges) {
+      if (e.from == d && !reach[e.to]) {
+        reach[e.to] = true;
+        work.push_back(e.to);
+      }
+    }
+  }
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < reach.size(); ++i) {
+    if (reach[i]) names.push_back(model.domains[i].name);
+  }
+  std::cout << "flow " << from_name << " -> " << to_name << ": none (Z3: no path exists, unsat)\n"
+            << "  proof: the domains reachable from " << from_name << " are {" << absl::StrJoin(names, ", ") << "};\n"
+            << "  no flow edge leaves this set, and it holds no domain of " << to_name << ".\n";
+  size_t shown = 0;
+  for (const policy::FlowEdge& e : edges) {
+    if (reach[e.from] && shown < 20) {
+      std::cout << "  edge inside the set: " << model.domains[e.from].name << " -> " << model.domains[e.to].name << ": " << e.why
+                << " (line " << e.where.line << ")\n";
+      ++shown;
+    }
+  }
   return kExitOk;
 }
 
@@ -210,5 +260,6 @@ int main(int argc, char** argv) {
     return septum::kExitOk;
   }
   if (command == "check") return septum::Check(args);
+  if (command == "explain") return septum::Explain(args);
   return septum::Usage(absl::StrCat("unknown command `", command, "`"));
 }
