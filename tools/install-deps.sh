@@ -13,6 +13,8 @@ PACKAGES=(
   z3 libz3-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # images: GRUB multiboot2 ISO
   grub-pc-bin grub-common xorriso mtools
+  # report validation in tests (SARIF schema, JUnit XML)
+  python3 python3-jsonschema
   # the policy fuzzer: clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
   # AMD-V runs (QEMU TCG) and VT-x runs (Bochs, headless term display)
