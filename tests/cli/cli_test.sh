@@ -33,6 +33,14 @@ expect 2 "cannot read .*/missing.policy.*No such file" -- "$septum" check "$tmp/
 expect 2 "is a directory" -- "$septum" check "$tmp"
 expect 0 "ok: system .demo.: 3 domains, 3 regions, 3 devices, 1 channel, 2 CPUs" -- "$septum" check "$demo"
 expect 0 "\(placed\)" -- "$septum" check --print-model "$demo"
+expect 0 "P09-flows +proven" -- "$septum" check "$demo"
+expect 0 "^  1\. worker -> dom0: channel .results." -- "$septum" explain "$demo" --flow worker sandbox
+expect 0 "^  2\. dom0 -> sandbox: .dom0. holds start, stop over .sandbox." -- "$septum" explain "$demo" --flow worker sandbox
+expect 0 "^flow sandbox -> dom0: none" -- "$septum" explain "$demo" --flow sandbox dom0
+expect 0 "reachable from untrusted are \{sandbox\}" -- "$septum" explain "$demo" --flow untrusted trusted
+expect 2 "is neither a domain nor a label" -- "$septum" explain "$demo" --flow sandbox nobody
+expect 2 "usage: septum explain" -- "$septum" explain "$demo"
+expect 0 "--flow A B" -- "$septum" explain --help
 printf 'system x {\n  platform { cpus 0; }\n}\n' > "$tmp/bad.policy"
 expect 1 "bad.policy:2:19: error\[E0401\]" -- "$septum" check "$tmp/bad.policy"
 expect 1 '"accepted":false' -- "$septum" check --format=json "$tmp/bad.policy"
