@@ -249,6 +249,7 @@ class Resolver {
     const ast::Name& name = *sys.kernel->console;
     const uint32_t dev = LookupDevice(name);
     if (dev == kNoIndex) return;
+    out_.kernel.console = dev;  // the kernel's claim, kept even when a domain claimed it first
     Claim(dev, Owner{Owner::Kind::kKernel, kNoIndex, ToSpan(name.loc)}, name.loc);
   }
 

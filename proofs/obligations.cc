@@ -18,7 +18,7 @@ const std::vector<ObligationInfo>& Catalogue() {
        "Every device has at most one owner, and no two devices share an I/O port, an IRQ, MMIO or a PCI address.",
        "Muen IO_Port_Uniqueness, Physical_IRQ_Uniqueness, PCI_Device_BDF_Uniqueness"},
       {"P05-dma-confined",
-       "A DMA-capable device is owned by a domain, sits behind an IOMMU with a PCI address, and can reach only that domain's memory.",
+       "A DMA-capable device sits behind an IOMMU with a PCI address, does not belong to the kernel, and can reach only its owning domain's memory (an unowned one reaches none).",
        "Hyperkernel IOMMU page-walk corollary; Muen Device_Domains"},
       {"P06-irq-owner", "Every IRQ is delivered only to the owner of the device that raises it.",
        "Hyperkernel interrupt-remapping lemma"},

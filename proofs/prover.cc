@@ -96,7 +96,8 @@ class Prover {
   // Refutes the disjunction of `ds`. Each satisfying model is explained by the disjunct it
   // satisfies, which is then dropped and the rest re-checked, up to kMaxCounterexamples.
   void RefuteAll(std::vector<Disjunct> ds, ObligationResult* r, size_t cap = kMaxCounterexamples) {
-    while (!ds.empty()) {
+    // Once `cap` counterexamples are shown the obligation has failed; the rest is not searched.
+    while (!ds.empty() && r->counterexamples.size() < cap) {
       z3::solver s = NewSolver();
       std::vector<z3::expr> fs;
       for (const Disjunct& d : ds) fs.push_back(d.formula);
@@ -138,11 +139,12 @@ class Prover {
   }
 
   // A concrete value of x satisfying `constraint` (a symbolic witness for a failed fact).
-  uint64_t Witness(const z3::expr& x, const z3::expr& constraint) {
+  // Returns the address as text ("0x1000"), or "an address" if Z3 gives none.
+  std::string Witness(const z3::expr& x, const z3::expr& constraint) {
     z3::solver s = NewSolver();
     s.add(constraint);
-    if (s.check() != z3::sat) return 0;
-    return Value(s.get_model(), x);
+    if (s.check() != z3::sat) return "an address";
+    return Hex(Value(s.get_model(), x));
   }
 
   uint64_t Value(const z3::model& m, const z3::expr& x) {
@@ -197,8 +199,8 @@ class Prover {
       // decides at once (PROOFS.md: sorted + adjacent disjointness, 3,000 ranges in 0.09 s).
       // A failure gets its witness address from a symbolic query over the two ranges.
       ds.push_back({Int(b.range.base) < Int(a.range.base) + Int(a.range.size), [this, a, b, x, space](const z3::model&) {
-                      const uint64_t w = Witness(x, In(x, a.range) && In(x, b.range));
-                      return Counterexample{absl::StrCat(space, " ", Hex(w), " is in both ", b.name, " ", RangeText(b.range),
+                      const std::string w = Witness(x, In(x, a.range) && In(x, b.range));
+                      return Counterexample{absl::StrCat(space, " ", w, " is in both ", b.name, " ", RangeText(b.range),
                                                          At(sys_, b.where), " and ", a.name, " ", RangeText(a.range),
                                                          At(sys_, a.where)),
                                             {{b.where, b.name}, {a.where, a.name}}};
@@ -244,8 +246,8 @@ class Prover {
         ds.push_back({Int(it.range.base) < Int(kernel.base) + Int(kernel.size) &&
                           Int(kernel.base) < Int(it.range.base) + Int(it.range.size),
                       [this, it, x, kernel](const z3::model&) {
-                        const uint64_t w = Witness(x, In(x, it.range) && In(x, kernel));
-                        return Counterexample{absl::StrCat("host-physical ", Hex(w), " is in both ", it.name,
+                        const std::string w = Witness(x, In(x, it.range) && In(x, kernel));
+                        return Counterexample{absl::StrCat("host-physical ", w, " is in both ", it.name,
                                                            At(sys_, it.where), " and kernel memory",
                                                            At(sys_, sys_.kernel.memory_where), ": a domain maps the kernel"),
                                               {{it.where, it.name}, {sys_.kernel.memory_where, "kernel memory"}}};
@@ -261,8 +263,8 @@ class Prover {
               : Int((run - 1)->base) <= Int(it.range.base) &&
                     Int(it.range.base) + Int(it.range.size) <= Int((run - 1)->base) + Int((run - 1)->size);
       ds.push_back({!contained, [this, it, x, in_ram](const z3::model&) {
-                      const uint64_t w = Witness(x, In(x, it.range) && !in_ram);
-                      return Counterexample{absl::StrCat("host-physical ", Hex(w), " of ", it.name, " ", RangeText(it.range),
+                      const std::string w = Witness(x, In(x, it.range) && !in_ram);
+                      return Counterexample{absl::StrCat("host-physical ", w, " of ", it.name, " ", RangeText(it.range),
                                                          At(sys_, it.where), " is not platform RAM"),
                                             {{it.where, it.name}}};
                     }});
@@ -331,7 +333,7 @@ class Prover {
                      }});
       if (a.who == b.who) continue;
       ds->push_back({k == Int(a.key) && k == Int(b.key), [this, a, b, what, name](const z3::model&) {
-                       return Counterexample{absl::StrCat(what, " ", b.text, " belongs to both ", name(b.who), At(sys_, b.where),
+                       return Counterexample{absl::StrCat(what, what.empty() ? "" : " ", b.text, " belongs to both ", name(b.who), At(sys_, b.where),
                                                           " and ", name(a.who), At(sys_, a.where)),
                                              {{b.where, name(b.who)}, {a.where, name(a.who)}}};
                      }});
@@ -349,7 +351,7 @@ class Prover {
     for (uint32_t d = 0; d < sys_.domains.size(); ++d) {
       for (uint32_t dev : sys_.domains[d].devices) claims.push_back({dev, d, sys_.domains[d].where, DeviceName(dev)});
     }
-    EqualKeyDisjuncts(claims, k, "the device", [this](uint32_t c) { return ClaimantName(c); }, &ds);
+    EqualKeyDisjuncts(claims, k, "", [this](uint32_t c) { return ClaimantName(c); }, &ds);
     auto dev_name = [this](uint32_t d) { return DeviceName(d); };
     std::vector<Keyed> irqs, pcis;
     std::vector<Item> ports, mmio;
@@ -368,7 +370,16 @@ class Prover {
           ports.push_back({range, DeviceName(d), p.where, false, d});
         }
       }
-      for (const policy::Mmio& m : dev.mmio) mmio.push_back({m.range, absl::StrCat("MMIO of ", DeviceName(d)), m.where, false, d});
+      // Likewise its MMIO ranges (overlaps inside one device are P01's business).
+      std::vector<policy::Mmio> mm = dev.mmio;
+      std::sort(mm.begin(), mm.end(), [](const auto& a, const auto& b) { return a.range.base < b.range.base; });
+      for (const policy::Mmio& m : mm) {
+        if (!mmio.empty() && mmio.back().owner == d && m.range.base <= mmio.back().range.End()) {
+          mmio.back().range.size = std::max(mmio.back().range.End(), m.range.End()) - mmio.back().range.base;
+        } else {
+          mmio.push_back({m.range, absl::StrCat("MMIO of ", DeviceName(d)), m.where, false, d});
+        }
+      }
     }
     EqualKeyDisjuncts(irqs, k, "IRQ", dev_name, &ds);
     EqualKeyDisjuncts(pcis, k, "PCI", dev_name, &ds);
@@ -465,8 +476,10 @@ class Prover {
   void P07(ObligationResult* r) {
     const policy::Schedule& s = sys_.schedule;
     std::vector<Disjunct> ds;
-    for (size_t p = 0; p < s.plans.size(); ++p) {
-      const policy::CpuPlan& plan = s.plans[p];
+    std::vector<policy::CpuPlan> plans = s.plans;  // by CPU, so a CPU planned twice is adjacent
+    std::stable_sort(plans.begin(), plans.end(), [](const auto& a, const auto& b) { return a.cpu < b.cpu; });
+    for (size_t p = 0; p < plans.size(); ++p) {
+      const policy::CpuPlan& plan = plans[p];
       z3::expr sum = Int(0);  // integers: a sum of 64-bit lengths cannot wrap
       for (const policy::Slot& slot : plan.slots) sum = sum + Int(slot.micros);
       ds.push_back({sum != Int(s.major_micros), [this, plan, sum](const z3::model& m) {
@@ -476,7 +489,7 @@ class Prover {
                                             {{plan.where, absl::StrCat("cpu ", plan.cpu)}}};
                     }});
       if (p > 0) {
-        const policy::CpuPlan& prev = s.plans[p - 1];
+        const policy::CpuPlan prev = plans[p - 1];
         ds.push_back({Int(prev.cpu) == Int(plan.cpu), [this, plan, prev](const z3::model&) {
                         return Counterexample{absl::StrCat("CPU ", plan.cpu, " has two plans", At(sys_, plan.where)),
                                               {{plan.where, "plan"}, {prev.where, "plan"}}};

@@ -17,6 +17,7 @@ using policy::JsonWriter;
 
 // The codes of isolation properties, which the proofs decide too (DMA confinement is P05).
 bool IsIsolationCode(policy::Code c) {
+  if (c == policy::Code::kNoRoom || c == policy::Code::kRamBanksOverlap) return false;  // no model to prove
   return policy::Describe(c).id >= "E0501" || c == policy::Code::kDmaWithoutIommu || c == policy::Code::kDmaWithoutPci;
 }
 
@@ -152,8 +153,8 @@ std::string JsonReport(const Report& r) {
   w.String(r.path);
   w.Key("accepted");
   w.Bool(Accepted(out, r.proofs));
-  w.Key("errors");
-  w.Number(out.diags.error_count());
+  w.Key("errors");  // as in the text summary: front-end errors plus failed or undecided proofs
+  w.Number(out.diags.error_count() + (r.proofs ? ProofDiagnostics(*r.proofs).size() : 0));
   w.Key("warnings");
   w.Number(out.diags.warning_count());
   w.Key("truncated");
@@ -400,7 +401,7 @@ std::string JunitReport(const Report& r) {
     Case fe{"front-end", 0, "", "", ""};
     if (out.diags.has_errors()) {
       fe.kind = "failure";
-      fe.message = absl::StrCat(out.diags.error_count(), " errors");
+      fe.message = absl::StrCat(out.diags.error_count(), out.diags.error_count() == 1 ? " error" : " errors");
       fe.details = policy::RenderText(*out.source, out.diags);
     }
     cases.push_back(fe);

@@ -37,7 +37,7 @@ expect 0 "P09-flows +proven" -- "$septum" check "$demo"
 expect 0 "^  1\. worker -> dom0: channel .results." -- "$septum" explain "$demo" --flow worker sandbox
 expect 0 "^  2\. dom0 -> sandbox: .dom0. holds start, stop over .sandbox." -- "$septum" explain "$demo" --flow worker sandbox
 expect 0 "^flow sandbox -> dom0: none" -- "$septum" explain "$demo" --flow sandbox dom0
-expect 0 "reachable from untrusted are \{sandbox\}" -- "$septum" explain "$demo" --flow untrusted trusted
+expect 0 "untrusted and every domain reachable from it: \{sandbox\}" -- "$septum" explain "$demo" --flow untrusted trusted
 expect 2 "is neither a domain nor a label" -- "$septum" explain "$demo" --flow sandbox nobody
 expect 2 "usage: septum explain" -- "$septum" explain "$demo"
 expect 0 "--flow A B" -- "$septum" explain --help

@@ -227,8 +227,9 @@ int Explain(const std::vector<std::string>& args) {
     if (reach[i]) names.push_back(model.domains[i].name);
   }
   std::cout << "flow " << from_name << " -> " << to_name << ": none (Z3: no path exists, unsat)\n"
-            << "  certificate (checked by Z3): the domains reachable from " << from_name << " are {" << absl::StrJoin(names, ", ")
-            << "};\n  no flow edge leaves this set, and it holds no domain of " << to_name << ".\n";
+            << "  certificate (Z3 checked that the domains reached from " << from_name
+            << " form a closed set without " << to_name << "):\n  " << from_name << " and every domain reachable from it: {"
+            << absl::StrJoin(names, ", ") << "}; no flow edge leaves this set.\n";
   size_t shown = 0;
   for (const policy::FlowEdge& e : edges) {
     if (reach[e.from] && shown < 20) {
