@@ -65,6 +65,18 @@ uint32_t System::FindDevice(const std::string& n) const {
   return kNoIndex;
 }
 
+std::vector<uint32_t> System::DomainsNamed(const std::string& n) const {
+  const uint32_t d = FindDomain(n);
+  if (d != kNoIndex) return {d};
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < domains.size(); ++i) {
+    for (const std::string& l : domains[i].labels) {
+      if (l == n) out.push_back(i);
+    }
+  }
+  return out;
+}
+
 std::string System::RegionName(uint32_t region) const {
   const Region& r = regions[region];
   return domains[r.domain].name + "." + r.name;

@@ -235,6 +235,9 @@ struct System {
   // Looks up by name; kNoIndex if absent.
   uint32_t FindDomain(const std::string& name) const;
   uint32_t FindDevice(const std::string& name) const;
+  // The domains a name stands for in an assertion: the domain of that name, or every domain
+  // with that label; empty if neither.
+  std::vector<uint32_t> DomainsNamed(const std::string& name) const;
   // "dom0.ram" for a region.
   std::string RegionName(uint32_t region) const;
 };

@@ -742,15 +742,7 @@ class Resolver {
   }
 
   bool ResolveFlowEnd(const ast::Name& name, std::vector<uint32_t>* out) {
-    auto it = domain_by_name_.find(name.text);
-    if (it != domain_by_name_.end()) {
-      out->push_back(it->second);
-      return true;
-    }
-    for (uint32_t i = 0; i < out_.domains.size(); ++i) {
-      const auto& labels = out_.domains[i].labels;
-      if (std::find(labels.begin(), labels.end(), name.text) != labels.end()) out->push_back(i);
-    }
+    *out = out_.DomainsNamed(name.text);
     if (!out->empty()) return true;
     Error(Code::kUndeclaredFlowEnd, name.loc, absl::StrCat("`", name.text, "` is neither a domain nor a label"))
         .Help(Suggest(name.text, domain_by_name_, "assertions name domains, or labels given with `label NAME;`"));

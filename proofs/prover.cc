@@ -160,6 +160,7 @@ class Prover {
     Span where;
     bool domain_mapped;  // a region or a channel
     uint32_t owner;      // domain of a region, kNoIndex otherwise
+    int channel = -1;    // index of a channel
   };
   std::vector<Item> HostItems(bool with_mmio, bool with_kernel) {
     std::vector<Item> items;
@@ -170,8 +171,9 @@ class Prover {
       const policy::Region& r = sys_.regions[i];
       if (r.host.size) items.push_back({r.host, absl::StrCat("`", sys_.RegionName(i), "`"), r.where, true, r.domain});
     }
-    for (const policy::Channel& c : sys_.channels) {
-      if (c.host.size) items.push_back({c.host, absl::StrCat("channel `", c.name, "`"), c.where, true, kNoIndex});
+    for (size_t c = 0; c < sys_.channels.size(); ++c) {
+      const policy::Channel& ch = sys_.channels[c];
+      if (ch.host.size) items.push_back({ch.host, absl::StrCat("channel `", ch.name, "`"), ch.where, true, kNoIndex, static_cast<int>(c)});
     }
     if (with_mmio) {
       for (const policy::Device& d : sys_.devices) {
@@ -393,6 +395,7 @@ class Prover {
   // memory) touches no other domain's memory and no kernel memory.
   void P05(ObligationResult* r) {
     const z3::expr x = Var("dma");
+    const std::vector<Item> host_items = HostItems(false, true);
     std::vector<Disjunct> ds;
     bool any = false;
     for (uint32_t d = 0; d < sys_.devices.size(); ++d) {
@@ -412,15 +415,10 @@ class Prover {
       const uint32_t owner = dev.owner.domain;
       std::vector<z3::expr> window, foreign;
       std::vector<Item> window_items, foreign_items;
-      for (const Item& it : HostItems(false, true)) {
+      for (const Item& it : host_items) {
         const bool owners = it.owner == owner;
-        bool shared_channel = false;
-        for (const policy::Channel& c : sys_.channels) {
-          if (c.host.base == it.range.base && c.host.size == it.range.size && it.owner == kNoIndex && it.domain_mapped &&
-              (c.writer.domain == owner || c.reader.domain == owner)) {
-            shared_channel = true;
-          }
-        }
+        const bool shared_channel = it.channel >= 0 && (sys_.channels[it.channel].writer.domain == owner ||
+                                                        sys_.channels[it.channel].reader.domain == owner);
         if (owners || shared_channel) {
           window.push_back(In(x, it.range));
           window_items.push_back(it);

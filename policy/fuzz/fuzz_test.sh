@@ -9,7 +9,9 @@ shift 2
 corpus="${TEST_TMPDIR:-/tmp}/corpus"
 artifacts="${TEST_TMPDIR:-/tmp}/artifacts/"
 mkdir -p "$corpus" "$artifacts"
-for f in "$@"; do cp "$f" "$corpus/$(basename "$f")"; done
+for f in "$@"; do
+  case "$f" in *.policy) cp "$f" "$corpus/$(basename "$f")" ;; esac
+done
 echo "fuzz: $(ls "$corpus" | wc -l) seed inputs, ${seconds}s"
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" 2>&1 | tail -n 40

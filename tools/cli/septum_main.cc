@@ -165,22 +165,9 @@ int Explain(const std::vector<std::string>& args) {
     return kExitRejected;
   }
   const policy::System& model = *out.model;
-  auto resolve = [&](const std::string& name, std::vector<uint32_t>* ids) {
-    const uint32_t d = model.FindDomain(name);
-    if (d != policy::kNoIndex) {
-      ids->push_back(d);
-      return true;
-    }
-    for (uint32_t i = 0; i < model.domains.size(); ++i) {
-      for (const std::string& l : model.domains[i].labels) {
-        if (l == name) ids->push_back(i);
-      }
-    }
-    return !ids->empty();
-  };
-  std::vector<uint32_t> from, to;
-  if (!resolve(from_name, &from)) return Usage(absl::StrCat("explain: `", from_name, "` is neither a domain nor a label of ", path));
-  if (!resolve(to_name, &to)) return Usage(absl::StrCat("explain: `", to_name, "` is neither a domain nor a label of ", path));
+  const std::vector<uint32_t> from = model.DomainsNamed(from_name), to = model.DomainsNamed(to_name);
+  if (from.empty()) return Usage(absl::StrCat("explain: `", from_name, "` is neither a domain nor a label of ", path));
+  if (to.empty()) return Usage(absl::StrCat("explain: `", to_name, "` is neither a domain nor a label of ", path));
   policy::System question = model;
   policy::Assertion a;
   a.kind = policy::Assertion::Kind::kNoFlow;
