@@ -1,0 +1,8 @@
+// kernel/abi/abi_check.cc — compiles every ABI header in this target's build (the kernel's
+// freestanding flags for `abi`, the host's for `abi_host`), so both builds keep accepting them.
+#include "kernel/abi/paging.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/version.h"
+
+static_assert(sizeof(septum::Status) == 4, "Status is a u32 in RAX");
+static_assert(septum::paging::kEntriesPerTable * 8 == septum::paging::kPageSize, "a table is one page");
