@@ -2,6 +2,7 @@
 // freestanding flags for `abi`, the host's for `abi_host`), so both builds keep accepting them.
 #include "kernel/abi/paging.h"
 #include "kernel/abi/status.h"
+#include "kernel/abi/tables.h"
 #include "kernel/abi/version.h"
 
 static_assert(sizeof(septum::Status) == 4, "Status is a u32 in RAX");
