@@ -1,5 +1,6 @@
 // kernel/abi/abi_check.cc — compiles every ABI header in this target's build (the kernel's
 // freestanding flags for `abi`, the host's for `abi_host`), so both builds keep accepting them.
+#include "kernel/abi/io_bitmaps.h"
 #include "kernel/abi/paging.h"
 #include "kernel/abi/status.h"
 #include "kernel/abi/tables.h"
