@@ -55,6 +55,30 @@ static_assert(sizeof(SectionEntry) == 24, "ABI: section entry size");
 
 inline constexpr uint32_t kMaxSections = 64;
 
+// Section kDomains: one record per domain, in policy order. Physical addresses point into the
+// blob's own kPageTables and kIoBitmaps sections (final addresses: the blob is loaded at
+// BlobHeader::load_address).
+struct DomainRecord {
+  uint8_t name[32];        // NUL-padded
+  uint32_t index;
+  uint8_t type;            // 1 = PV, 2 = HVM
+  uint8_t on_fault;        // 1 = stop, 2 = restart
+  uint8_t boot;            // 1 = starts at boot
+  uint8_t reserved0;       // zero
+  uint64_t cpu_mask[4];    // bit c = may run on CPU c (platforms of up to 256 CPUs)
+  uint64_t npt_root;       // host-physical address of the NPT root table (AMD)
+  uint64_t ept_root;       // host-physical address of the EPT root table (Intel)
+  uint64_t svm_iopm;       // 12 KiB
+  uint64_t svm_msrpm;      // 8 KiB
+  uint64_t vmx_io_bitmaps; // 8 KiB: A then B
+  uint64_t vmx_msr_bitmap; // 4 KiB
+  uint32_t hypercalls;     // bit set per group: console 0, yield 1, time 2, channel 3, control 4
+  uint32_t reserved1;      // zero
+};
+static_assert(sizeof(DomainRecord) == 128, "ABI: domain record size");
+static_assert(offsetof(DomainRecord, cpu_mask) == 40, "ABI: domain record layout");
+static_assert(offsetof(DomainRecord, npt_root) == 72, "ABI: domain record layout");
+
 }  // namespace septum::tables
 
 #endif  // SEPTUM_KERNEL_ABI_TABLES_H_

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# cli_test.sh SEPTUM DEMO — exit statuses and help texts of the septum command line.
+# cli_test.sh SEPTUM DEMO DEMO_DUMP — exit statuses and help texts of the septum command line,
+# and `septum dump` of the compiled demo against its golden text.
 set -uo pipefail
 septum="$1"
 demo="$2"
+golden_dump="$3"
 failed=0
 expect() {  # expect STATUS PATTERN -- COMMAND...
   local want="$1" pattern="$2"
@@ -49,4 +51,19 @@ expect 1 "large.policy: error\[E0002\]: the policy file is larger than 16 MiB" -
 rm -f "$tmp/large.policy"
 chmod 000 "$tmp/bad.policy"
 if [ "$(id -u)" -ne 0 ]; then expect 2 "cannot read" -- "$septum" check "$tmp/bad.policy"; fi
+# compile and dump
+expect 0 "9 obligations proven; wrote .*demo.bin" -- "$septum" compile "$demo" -o "$tmp/demo.bin"
+if ! diff -u "$golden_dump" <("$septum" dump "$tmp/demo.bin"); then
+  echo "FAIL: septum dump of the demo differs from $golden_dump"
+  failed=$((failed + 1))
+fi
+printf 'system x {\n  platform { cpus 0; }\n}\n' > "$tmp/rejected.policy"
+expect 1 "nothing written: the policy is not accepted" -- "$septum" compile "$tmp/rejected.policy" -o "$tmp/bad.bin"
+[ ! -e "$tmp/bad.bin" ] || { echo "FAIL: a blob was written for a rejected policy"; failed=$((failed + 1)); }
+printf 'garbage' > "$tmp/garbage.bin"
+expect 1 "not a valid tables blob: truncated" -- "$septum" dump "$tmp/garbage.bin"
+head -c 4096 /dev/zero > "$tmp/zeros.bin"
+expect 1 "not a valid tables blob: wrong magic" -- "$septum" dump "$tmp/zeros.bin"
+expect 2 "usage: septum compile" -- "$septum" compile "$demo"
+expect 2 "usage: septum dump" -- "$septum" dump
 [ "$failed" -eq 0 ]
