@@ -13,6 +13,7 @@
 #include "policy/frontend.h"
 #include "proofs/tv/dump.h"
 #include "proofs/tv/io_decode.h"
+#include "proofs/tv/validate.h"
 #include "proofs/tv/walk.h"
 
 namespace septum::compiler {
@@ -77,8 +78,60 @@ TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
       }
     }
     EXPECT_TRUE(tv::DumpBlob(*blob).ok());
+    for (const proofs::ObligationResult& r : tv::ValidateTables(s, *blob)) {
+      EXPECT_EQ(r.verdict, proofs::Verdict::kProven)
+          << entry.path() << " " << r.info->id << (r.counterexamples.empty() ? "" : ": " + r.counterexamples[0].message);
+    }
   }
   EXPECT_GE(examples, 4u);
+}
+
+// Flips one bit, then reseals the blob (so only the validator, not the hash, can object).
+std::vector<uint8_t> FlipAndReseal(std::vector<uint8_t> blob, uint64_t phys, unsigned bit) {
+  tables::BlobHeader h;
+  std::memcpy(&h, blob.data(), sizeof(h));
+  blob[phys - h.load_address] ^= static_cast<uint8_t>(1u << bit);
+  std::vector<uint64_t> words((blob.size() + 7) / 8);
+  std::memcpy(words.data(), blob.data(), blob.size());
+  const Sha256::Digest d = BlobDigest(Span<const uint8_t>(reinterpret_cast<const uint8_t*>(words.data()), blob.size()));
+  std::memcpy(blob.data() + offsetof(tables::BlobHeader, sha256), d.bytes, 32);
+  return blob;
+}
+
+TEST(CompileTest, ValidatorCatchesTamperedTables) {
+  const policy::CheckOutcome out = policy::CheckPolicyFile("policy/examples/demo.policy");
+  ASSERT_TRUE(out.accepted());
+  const std::vector<uint8_t> blob = *CompileTables(*out.system);
+  tables::BlobHeader h;
+  std::memcpy(&h, blob.data(), sizeof(h));
+  tables::DomainRecord sandbox;
+  std::memcpy(&sandbox, blob.data() + sizeof(h) + 3 * sizeof(tables::SectionEntry) + 2 * sizeof(sandbox), sizeof(sandbox));
+  // sandbox's NPT root entry 0 -> its level-3 table; find the 2 MiB leaf two levels down and
+  // clear its writable bit (byte 0, bit 1): the tables would then say r-x where the policy says rwx.
+  auto entry = [&](uint64_t phys) {
+    uint64_t e;
+    std::memcpy(&e, blob.data() + (phys - h.load_address), 8);
+    return e;
+  };
+  const uint64_t l3 = entry(sandbox.npt_root) & paging::kAddressMask;
+  const uint64_t l2 = entry(l3) & paging::kAddressMask;
+  ASSERT_TRUE(entry(l2) & paging::npt::kLarge);
+  std::vector<proofs::ObligationResult> r = tv::ValidateTables(*out.system, FlipAndReseal(blob, l2, 1));
+  EXPECT_EQ(r[0].verdict, proofs::Verdict::kFailed);
+  ASSERT_FALSE(r[0].counterexamples.empty());
+  EXPECT_NE(r[0].counterexamples[0].message.find("`sandbox`"), std::string::npos) << r[0].counterexamples[0].message;
+  // Moving the leaf's frame by 2 MiB (bit 21 = byte 2, bit 5) maps another domain's memory.
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, l2 + 2, 5));
+  EXPECT_EQ(r[0].verdict, proofs::Verdict::kFailed);
+  // A port let through: clear the IOPM bit of port 0x60 for dom0.
+  tables::DomainRecord dom0;
+  std::memcpy(&dom0, blob.data() + sizeof(h) + 3 * sizeof(tables::SectionEntry), sizeof(dom0));
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, dom0.svm_iopm + 0x60 / 8, 0x60 % 8));
+  EXPECT_EQ(r[1].verdict, proofs::Verdict::kFailed);
+  EXPECT_NE(r[1].counterexamples[0].message.find("0x60 passes but is not owned"), std::string::npos) << r[1].counterexamples[0].message;
+  // And an owned port made to exit: com2's 0x2f8 in dom0's VMX bitmap.
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, dom0.vmx_io_bitmaps + 0x2f8 / 8, 0x2f8 % 8));
+  EXPECT_EQ(r[1].verdict, proofs::Verdict::kFailed);
 }
 
 TEST(CompileTest, DumpRefusesABrokenBlob) {
