@@ -3,6 +3,7 @@
 // Exit status: 0 accepted / done, 1 the policy was rejected, 2 usage or I/O error.
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,28 @@ int Usage(const std::string& message) {
   return kExitUsage;
 }
 
+// The front end and, where they apply, the proofs: what `check` and `compile` both start with.
+struct Checked {
+  policy::CheckOutcome outcome;
+  std::vector<proofs::ObligationResult> results;
+  bool proved = false;
+  proofs::Report MakeReport(const std::string& path, bool print_model) const {
+    return proofs::Report{path, &outcome, proved ? &results : nullptr, print_model};
+  }
+};
+
+// Prints the I/O error and returns nullopt when the file cannot be read.
+std::optional<Checked> CheckAndProve(const std::string& path) {
+  Checked c{policy::CheckPolicyFile(path), {}, false};
+  if (!c.outcome.io_error.empty()) {
+    std::cerr << "septum: " << c.outcome.io_error << "\n";
+    return std::nullopt;
+  }
+  c.proved = proofs::ProofsApply(c.outcome);
+  if (c.proved) c.results = proofs::ProveAll(*c.outcome.model);
+  return c;
+}
+
 int Check(const std::vector<std::string>& args) {
   std::string format = "text";
   bool print_model = false;
@@ -150,15 +173,9 @@ int Check(const std::vector<std::string>& args) {
   }
   if (path.empty()) return Usage("check: missing FILE.policy");
   if (print_model && format != "text") return Usage("check: --print-model goes with --format=text");
-  const policy::CheckOutcome out = policy::CheckPolicyFile(path);
-  if (!out.io_error.empty()) {
-    std::cerr << "septum: " << out.io_error << "\n";
-    return kExitUsage;
-  }
-  std::vector<proofs::ObligationResult> results;
-  const bool prove = proofs::ProofsApply(out);
-  if (prove) results = proofs::ProveAll(*out.model);
-  proofs::Report report{path, &out, prove ? &results : nullptr, print_model};
+  const std::optional<Checked> checked = CheckAndProve(path);
+  if (!checked) return kExitUsage;
+  const proofs::Report report = checked->MakeReport(path, print_model);
   if (format == "json") {
     std::cout << proofs::JsonReport(report);
   } else if (format == "sarif") {
@@ -168,7 +185,7 @@ int Check(const std::vector<std::string>& args) {
   } else {
     std::cout << proofs::TextReport(report);
   }
-  return proofs::Accepted(out, report.proofs) ? kExitOk : kExitRejected;
+  return proofs::Accepted(checked->outcome, report.proofs) ? kExitOk : kExitRejected;
 }
 
 // septum compile FILE -o OUT
@@ -191,15 +208,10 @@ int Compile(const std::vector<std::string>& args) {
     }
   }
   if (path.empty() || out_path.empty()) return Usage("compile: usage: septum compile FILE.policy -o TABLES.bin");
-  const policy::CheckOutcome out = policy::CheckPolicyFile(path);
-  if (!out.io_error.empty()) {
-    std::cerr << "septum: " << out.io_error << "\n";
-    return kExitUsage;
-  }
-  std::vector<proofs::ObligationResult> results;
-  const bool prove = proofs::ProofsApply(out);
-  if (prove) results = proofs::ProveAll(*out.model);
-  proofs::Report report{path, &out, prove ? &results : nullptr, false};
+  const std::optional<Checked> checked = CheckAndProve(path);
+  if (!checked) return kExitUsage;
+  const policy::CheckOutcome& out = checked->outcome;
+  const proofs::Report report = checked->MakeReport(path, false);
   if (!proofs::Accepted(out, report.proofs)) {
     std::cout << proofs::TextReport(report) << "septum: nothing written: the policy is not accepted\n";
     return kExitRejected;
@@ -230,7 +242,7 @@ int Compile(const std::vector<std::string>& args) {
     std::cerr << "septum: cannot write `" << out_path << "`\n";
     return kExitUsage;
   }
-  std::cout << path << ": " << results.size() << " obligations proven; wrote " << out_path << " (" << blob->size()
+  std::cout << path << ": " << checked->results.size() << " obligations proven; wrote " << out_path << " (" << blob->size()
             << " bytes)\n";
   return kExitOk;
 }
