@@ -13,9 +13,8 @@
 #include "absl/strings/str_format.h"
 #include "kernel/abi/io_bitmaps.h"
 #include "kernel/abi/tables.h"
-#include "kernel/core/blob.h"
 #include "proofs/tv/io_decode.h"
-#include "proofs/tv/walk.h"
+#include "proofs/tv/blob_reader.h"
 
 namespace septum::tv {
 namespace {
@@ -50,15 +49,9 @@ std::vector<Expected> ExpectedMappings(const policy::System& s, uint32_t d) {
   return out;
 }
 
-std::string AccessText(uint8_t a) {
-  return absl::StrCat((a & paging::kRead) ? "r" : "-", (a & paging::kWrite) ? "w" : "-", (a & paging::kExec) ? "x" : "-");
-}
-
 class Validator {
  public:
-  Validator(const policy::System& s, const std::vector<uint8_t>& blob) : s_(s), ctx_(), words_((blob.size() + 7) / 8), size_(blob.size()) {
-    std::memcpy(words_.data(), blob.data(), blob.size());
-  }
+  Validator(const policy::System& s, const std::vector<uint8_t>& blob) : s_(s), ctx_(), reader_(blob) {}
 
   std::vector<ObligationResult> Run() {
     std::vector<ObligationResult> out(TvCatalogue().size());
@@ -66,12 +59,15 @@ class Validator {
       out[i].info = &TvCatalogue()[i];
       out[i].verdict = Verdict::kProven;
     }
-    const Span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(words_.data()), size_);
-    const BlobProblem problem = ValidateBlob(bytes, &view_);
-    if (problem != BlobProblem::kNone || view_.sections.size() < 3) {
+    const BlobProblem problem = reader_.problem();
+    const bool complete = problem == BlobProblem::kNone && reader_.Section(tables::SectionKind::kDomains) &&
+                          reader_.Section(tables::SectionKind::kPageTables) && reader_.Section(tables::SectionKind::kIoBitmaps);
+    if (!complete) {
       for (ObligationResult& r : out) {
         r.verdict = Verdict::kFailed;
-        r.counterexamples.push_back({absl::StrCat("the blob is not valid: ", BlobProblemText(problem)), {}});
+        r.counterexamples.push_back({absl::StrCat("the blob is not valid: ",
+                                                  problem == BlobProblem::kNone ? "a section is missing" : BlobProblemText(problem)),
+                                     {}});
       }
       return out;
     }
@@ -88,17 +84,6 @@ class Validator {
     r->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
-  const uint8_t* Phys(uint64_t a) const { return view_.bytes.data() + (a - view_.header->load_address); }
-  bool InBlob(uint64_t a, uint64_t size) const {
-    const uint64_t load = view_.header->load_address;
-    return a >= load && a - load <= size_ && size <= size_ - (a - load);
-  }
-  tables::DomainRecord Record(uint32_t d) const {
-    tables::DomainRecord r;
-    std::memcpy(&r, view_.bytes.data() + view_.sections[0].offset + d * sizeof(r), sizeof(r));
-    return r;
-  }
-
   z3::solver Solver(z3::context& c) {
     z3::solver s(c, "QF_LIA");
     z3::params p(c);
@@ -111,20 +96,14 @@ class Validator {
   // Refutes: some address is mapped by the tables but not the model (or the reverse), or
   // mapped by both to different frames or with different access.
   void P10(ObligationResult* r) {
-    const tables::SectionEntry& pt = view_.sections[1];
-    const uint64_t section_base = view_.header->load_address + pt.offset, section_end = section_base + pt.size;
-    if (view_.sections[0].size != s_.domains.size() * sizeof(tables::DomainRecord)) {
+    if (reader_.DomainCount() != s_.domains.size()) {
       Fail(r, "the blob holds a different number of domain records than the policy has domains");
       return;
     }
     for (uint32_t d = 0; d < s_.domains.size(); ++d) {
-      const tables::DomainRecord rec = Record(d);
+      const tables::DomainRecord rec = reader_.Domain(d);
       for (auto [name, format, root] : {std::tuple{"NPT", paging::Format::kNpt, rec.npt_root}, std::tuple{"EPT", paging::Format::kEpt, rec.ept_root}}) {
-        if (root < section_base || root >= section_end) {
-          Fail(r, absl::StrFormat("the %s root of `%s` (%#x) is outside the page-table section", name, s_.domains[d].name, root));
-          continue;
-        }
-        absl::StatusOr<Walk> w = WalkToRuns(format, absl::Span<const uint8_t>(Phys(root), section_end - root), root);
+        absl::StatusOr<Walk> w = reader_.WalkTables(format, root);
         if (!w.ok()) {
           Fail(r, absl::StrFormat("the %s of `%s` is malformed: %s", name, s_.domains[d].name, w.status().message()));
           continue;
@@ -183,16 +162,15 @@ class Validator {
   // some MSR passes that is not on the whitelist, or a whitelisted one exits.
   void P12(ObligationResult* r) {
     for (uint32_t d = 0; d < s_.domains.size(); ++d) {
-      const tables::DomainRecord rec = Record(d);
-      if (!InBlob(rec.svm_iopm, io_bitmaps::kSvmIopmBytes) || !InBlob(rec.vmx_io_bitmaps, io_bitmaps::kVmxIoBitmapBytes) ||
-          !InBlob(rec.svm_msrpm, io_bitmaps::kSvmMsrpmBytes) || !InBlob(rec.vmx_msr_bitmap, io_bitmaps::kVmxMsrBitmapBytes)) {
+      const tables::DomainRecord rec = reader_.Domain(d);
+      const absl::Span<const uint8_t> iopm = reader_.At(rec.svm_iopm, io_bitmaps::kSvmIopmBytes);
+      const absl::Span<const uint8_t> vmx_io = reader_.At(rec.vmx_io_bitmaps, io_bitmaps::kVmxIoBitmapBytes);
+      const absl::Span<const uint8_t> msrpm = reader_.At(rec.svm_msrpm, io_bitmaps::kSvmMsrpmBytes);
+      const absl::Span<const uint8_t> vmx_msr = reader_.At(rec.vmx_msr_bitmap, io_bitmaps::kVmxMsrBitmapBytes);
+      if (iopm.empty() || vmx_io.empty() || msrpm.empty() || vmx_msr.empty()) {
         Fail(r, absl::StrFormat("a bitmap of `%s` lies outside the blob", s_.domains[d].name));
         continue;
       }
-      const absl::Span<const uint8_t> iopm(Phys(rec.svm_iopm), io_bitmaps::kSvmIopmBytes);
-      const absl::Span<const uint8_t> vmx_io(Phys(rec.vmx_io_bitmaps), io_bitmaps::kVmxIoBitmapBytes);
-      const absl::Span<const uint8_t> msrpm(Phys(rec.svm_msrpm), io_bitmaps::kSvmMsrpmBytes);
-      const absl::Span<const uint8_t> vmx_msr(Phys(rec.vmx_msr_bitmap), io_bitmaps::kVmxMsrBitmapBytes);
       std::vector<std::pair<uint64_t, uint64_t>> owned;  // [first, last]
       for (uint32_t dev : s_.domains[d].devices) {
         const policy::Device& device = s_.devices[dev];
@@ -267,9 +245,7 @@ class Validator {
 
   const policy::System& s_;
   z3::context ctx_;
-  std::vector<uint64_t> words_;
-  size_t size_;
-  BlobView view_;
+  BlobReader reader_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace septum::tv {
@@ -22,18 +23,8 @@ class Walker {
   }
 
   Walk Take() {
-    std::sort(leaves_.begin(), leaves_.end(), [](const tv::Run& a, const tv::Run& b) { return a.guest < b.guest; });
     Walk w;
-    for (const tv::Run& l : leaves_) {
-      if (!w.runs.empty()) {
-        tv::Run& last = w.runs.back();
-        if (last.guest + last.size == l.guest && last.host + last.size == l.host && last.access == l.access) {
-          last.size += l.size;
-          continue;
-        }
-      }
-      w.runs.push_back(l);
-    }
+    w.runs = CanonicalRuns(std::move(leaves_));
     w.table_pages = std::move(pages_);
     return w;
   }
@@ -98,6 +89,24 @@ class Walker {
 };
 
 }  // namespace
+
+std::vector<Run> CanonicalRuns(std::vector<Run> runs) {
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.guest < b.guest; });
+  std::vector<Run> out;
+  for (const Run& r : runs) {
+    if (!out.empty() && out.back().guest + out.back().size == r.guest && out.back().host + out.back().size == r.host &&
+        out.back().access == r.access) {
+      out.back().size += r.size;
+    } else {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+std::string AccessText(uint8_t a) {
+  return absl::StrCat((a & paging::kRead) ? "r" : "-", (a & paging::kWrite) ? "w" : "-", (a & paging::kExec) ? "x" : "-");
+}
 
 absl::StatusOr<Walk> WalkToRuns(paging::Format format, absl::Span<const uint8_t> bytes, uint64_t base) {
   Walker w(format, bytes, base);

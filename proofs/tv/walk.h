@@ -13,6 +13,7 @@
 #define SEPTUM_PROOFS_TV_WALK_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,6 +36,13 @@ struct Walk {
   std::vector<Run> runs;                // sorted by guest address
   std::vector<uint64_t> table_pages;    // host-physical address of every table page reached
 };
+
+// Sorts runs by guest address and merges neighbours that continue each other (adjacent in
+// guest and host space, same access): the canonical form two mapping sets are compared in.
+std::vector<Run> CanonicalRuns(std::vector<Run> runs);
+
+// "rw-", "r-x": access bits as text.
+std::string AccessText(uint8_t access);
 
 // `bytes` are the table pages, the first being the root, placed at host-physical `base`.
 // Errors: a pointer outside the area or not page aligned, a page reached twice, a large page

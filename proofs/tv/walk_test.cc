@@ -16,18 +16,10 @@ using compiler::Mapping;
 using paging::Format;
 
 // The mappings as the walker reports them: sorted, adjacent ones merged.
-std::vector<tv::Run> Expected(std::vector<Mapping> ms) {
-  std::sort(ms.begin(), ms.end(), [](const Mapping& a, const Mapping& b) { return a.guest < b.guest; });
+std::vector<tv::Run> Expected(const std::vector<Mapping>& ms) {
   std::vector<tv::Run> runs;
-  for (const Mapping& m : ms) {
-    if (!runs.empty() && runs.back().guest + runs.back().size == m.guest && runs.back().host + runs.back().size == m.host &&
-        runs.back().access == m.access) {
-      runs.back().size += m.size;
-    } else {
-      runs.push_back({m.guest, m.host, m.size, m.access});
-    }
-  }
-  return runs;
+  for (const Mapping& m : ms) runs.push_back({m.guest, m.host, m.size, m.access});
+  return tv::CanonicalRuns(runs);
 }
 
 std::vector<tv::Run> RoundTrip(Format f, const std::vector<Mapping>& ms, uint64_t base = 0x4000000) {

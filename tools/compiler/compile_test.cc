@@ -11,6 +11,7 @@
 #include "kernel/abi/tables.h"
 #include "kernel/core/blob.h"
 #include "policy/frontend.h"
+#include "proofs/tv/blob_reader.h"
 #include "proofs/tv/dump.h"
 #include "proofs/tv/io_decode.h"
 #include "proofs/tv/validate.h"
@@ -21,15 +22,8 @@ namespace {
 
 std::vector<tv::Run> Merged(const std::vector<Mapping>& ms) {
   std::vector<tv::Run> runs;
-  for (const Mapping& m : ms) {
-    if (!runs.empty() && runs.back().guest + runs.back().size == m.guest && runs.back().host + runs.back().size == m.host &&
-        runs.back().access == m.access) {
-      runs.back().size += m.size;
-    } else {
-      runs.push_back({m.guest, m.host, m.size, m.access});
-    }
-  }
-  return runs;
+  for (const Mapping& m : ms) runs.push_back({m.guest, m.host, m.size, m.access});
+  return tv::CanonicalRuns(runs);
 }
 
 TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
@@ -43,29 +37,20 @@ TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
     absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(s);
     ASSERT_TRUE(blob.ok()) << entry.path() << ": " << blob.status();
     EXPECT_EQ(*blob, *CompileTables(s)) << "not deterministic";
-    std::vector<uint64_t> words((blob->size() + 7) / 8);
-    std::memcpy(words.data(), blob->data(), blob->size());
-    const Span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(words.data()), blob->size());
-    BlobView v;
-    ASSERT_EQ(ValidateBlob(bytes, &v), BlobProblem::kNone);
-    EXPECT_EQ(v.header->load_address, s.kernel.memory.base + kBlobOffsetInKernelMemory);
-    const tables::SectionEntry& rec = v.sections[0];
-    const tables::SectionEntry& pt = v.sections[1];
-    ASSERT_EQ(rec.size, s.domains.size() * sizeof(tables::DomainRecord));
-    auto phys = [&](uint64_t a) { return bytes.data() + (a - v.header->load_address); };
+    const tv::BlobReader reader(*blob);
+    ASSERT_EQ(reader.problem(), BlobProblem::kNone);
+    EXPECT_EQ(reader.header().load_address, s.kernel.memory.base + kBlobOffsetInKernelMemory);
+    ASSERT_EQ(reader.DomainCount(), s.domains.size());
     for (uint32_t d = 0; d < s.domains.size(); ++d) {
-      tables::DomainRecord r;
-      std::memcpy(&r, bytes.data() + rec.offset + d * sizeof(r), sizeof(r));
+      const tables::DomainRecord r = reader.Domain(d);
       EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.name)), s.domains[d].name);
       const std::vector<tv::Run> want = Merged(DomainMappings(s, d));
       for (auto [format, root] : {std::pair{paging::Format::kNpt, r.npt_root}, std::pair{paging::Format::kEpt, r.ept_root}}) {
-        const uint64_t section_end = v.header->load_address + pt.offset + pt.size;
-        absl::StatusOr<tv::Walk> w =
-            tv::WalkToRuns(format, absl::Span<const uint8_t>(phys(root), section_end - root), root);
+        absl::StatusOr<tv::Walk> w = reader.WalkTables(format, root);
         ASSERT_TRUE(w.ok()) << w.status();
         EXPECT_EQ(w->runs, want) << entry.path() << " domain " << s.domains[d].name;
       }
-      const absl::Span<const uint8_t> iopm(phys(r.svm_iopm), 12 * 1024), vmx_io(phys(r.vmx_io_bitmaps), 8192);
+      const absl::Span<const uint8_t> iopm = reader.At(r.svm_iopm, 12 * 1024), vmx_io = reader.At(r.vmx_io_bitmaps, 8192);
       for (uint32_t port = 0; port <= 0xffff; ++port) {
         bool owned = false;
         for (uint32_t dev : s.domains[d].devices) {

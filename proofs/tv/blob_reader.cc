@@ -1,0 +1,49 @@
+// proofs/tv/blob_reader.cc — see blob_reader.h.
+#include "proofs/tv/blob_reader.h"
+
+#include <cstring>
+
+#include "absl/strings/str_format.h"
+
+namespace septum::tv {
+
+BlobReader::BlobReader(const std::vector<uint8_t>& blob) : words_((blob.size() + 7) / 8), size_(blob.size()) {
+  std::memcpy(words_.data(), blob.data(), blob.size());
+  problem_ = ValidateBlob(Span<const uint8_t>(reinterpret_cast<const uint8_t*>(words_.data()), size_), &view_);
+}
+
+const tables::SectionEntry* BlobReader::Section(tables::SectionKind kind) const {
+  for (const tables::SectionEntry& s : view_.sections) {
+    if (s.kind == static_cast<uint32_t>(kind)) return &s;
+  }
+  return nullptr;
+}
+
+size_t BlobReader::DomainCount() const {
+  const tables::SectionEntry* s = Section(tables::SectionKind::kDomains);
+  return s ? s->size / sizeof(tables::DomainRecord) : 0;
+}
+
+tables::DomainRecord BlobReader::Domain(size_t i) const {
+  tables::DomainRecord r;
+  std::memcpy(&r, view_.bytes.data() + Section(tables::SectionKind::kDomains)->offset + i * sizeof(r), sizeof(r));
+  return r;
+}
+
+absl::Span<const uint8_t> BlobReader::At(uint64_t phys, uint64_t size) const {
+  const uint64_t load = header().load_address, total = header().total_size;
+  if (phys < load || phys - load > total || size > total - (phys - load)) return {};
+  return absl::Span<const uint8_t>(view_.bytes.data() + (phys - load), size);
+}
+
+absl::StatusOr<Walk> BlobReader::WalkTables(paging::Format format, uint64_t root) const {
+  const tables::SectionEntry* pt = Section(tables::SectionKind::kPageTables);
+  if (!pt) return absl::FailedPreconditionError("the blob has no page-table section");
+  const uint64_t base = header().load_address + pt->offset;
+  if (root < base || root - base >= pt->size) {
+    return absl::FailedPreconditionError(absl::StrFormat("root %#x is outside the page-table section", root));
+  }
+  return WalkToRuns(format, At(root, pt->size - (root - base)), root);
+}
+
+}  // namespace septum::tv
