@@ -6,8 +6,6 @@
 //
 // Each size runs in its own child process, so its peak resident memory (getrusage) is its own.
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <z3++.h>
 
 #include <chrono>
@@ -15,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/in_child.h"
 #include "policy/frontend.h"
 #include "policy/testing/generate.h"
 #include "proofs/prover.h"
@@ -51,25 +50,6 @@ Figures Measure(uint32_t domains) {
   return f;
 }
 
-// Runs Measure in a child process and returns its figures.
-Figures MeasureInChild(uint32_t domains) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    const Figures f = Measure(domains);
-    (void)!write(fds[1], &f, sizeof(f));
-    _exit(0);
-  }
-  close(fds[1]);
-  Figures f;
-  if (read(fds[0], &f, sizeof(f)) != sizeof(f)) f = Figures{};
-  close(fds[0]);
-  waitpid(pid, nullptr, 0);
-  return f;
-}
-
 // The naive reference encoding of P01 (PROOFS.md, first row): one query with a symbolic
 // address and symbolic indices i < j over all ranges, bases and sizes selected by ite chains.
 double NaiveP01(const std::vector<std::pair<uint64_t, uint64_t>>& ranges, bool* proven) {
@@ -103,7 +83,7 @@ int main() {
               septum::proofs::Z3Version().c_str());
   std::printf("%8s %8s %11s %9s %9s %11s  %s\n", "domains", "regions", "front end", "proofs", "P01", "peak RSS", "verdicts");
   for (uint32_t domains : {16u, 256u, 1024u, 4096u}) {
-    const Figures f = MeasureInChild(domains);
+    const Figures f = septum::bench::InChild<Figures>([&] { return Measure(domains); });
     std::printf("%8u %8u %9.3f s %7.3f s %7.3f s %7ld MiB  %d/%d proven%s\n", domains, domains * 4, f.front_end, f.proofs, f.p01,
                 f.peak_kib / 1024, f.proven, f.total,
                 domains == 256 ? (f.proofs < 1.0 ? "  (target < 1 s: met)" : "  (target < 1 s: MISSED)")

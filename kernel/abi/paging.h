@@ -21,7 +21,9 @@ inline constexpr unsigned kEntriesPerTable = 512;
 inline constexpr unsigned kLevels = 4;
 inline constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;  // bits 51:12
 
-enum class Format : uint8_t { kNpt = 1, kEpt = 2 };
+// kAmdViIo and kVtdSl are the IOMMUs' 4-level I/O page tables (AMD-Vi and VT-d second-level);
+// their entry bits are in kernel/abi/iommu.h. They grant read and write only, never execute.
+enum class Format : uint8_t { kNpt = 1, kEpt = 2, kAmdViIo = 3, kVtdSl = 4 };
 
 // Access rights of a mapping (the policy's r/w/x).
 enum Access : uint8_t { kRead = 1, kWrite = 2, kExec = 4 };

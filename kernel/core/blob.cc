@@ -12,7 +12,7 @@ const char* BlobProblemText(BlobProblem p) {
     case BlobProblem::kBadHeaderSize: return "wrong header size";
     case BlobProblem::kBadLength: return "length field disagrees with the blob";
     case BlobProblem::kBadDirectory: return "section directory out of bounds";
-    case BlobProblem::kBadSection: return "section out of bounds, misaligned, overlapping or of unknown kind";
+    case BlobProblem::kBadSection: return "section out of bounds, misaligned, overlapping, repeated or of unknown kind";
     case BlobProblem::kBadHash: return "SHA-256 mismatch";
   }
   return "unknown";
@@ -47,16 +47,18 @@ BlobProblem ValidateBlob(Span<const uint8_t> bytes, BlobView* out) {
   const auto* sections = reinterpret_cast<const SectionEntry*>(bytes.data() + sizeof(BlobHeader));
   for (uint32_t i = 0; i < h->section_count; ++i) {
     const SectionEntry& s = sections[i];
-    const bool known = s.kind >= 1 && s.kind <= 8;
+    const bool known = s.kind >= 1 && s.kind <= tables::kMaxSectionKind;
     if (!known || s.reserved != 0 || s.offset % 8 != 0 || s.offset < directory_end || s.offset > h->total_size ||
         s.size > h->total_size - s.offset) {
       return BlobProblem::kBadSection;
     }
-    if (s.kind == static_cast<uint32_t>(tables::SectionKind::kPageTables) && (h->load_address + s.offset) % 4096 != 0) {
-      return BlobProblem::kBadSection;
-    }
+    const bool paged = s.kind == static_cast<uint32_t>(tables::SectionKind::kPageTables) ||
+                       s.kind == static_cast<uint32_t>(tables::SectionKind::kIoBitmaps) ||
+                       s.kind == static_cast<uint32_t>(tables::SectionKind::kIommu);
+    if (paged && (h->load_address + s.offset) % 4096 != 0) return BlobProblem::kBadSection;
     for (uint32_t j = 0; j < i; ++j) {  // at most 64 sections: pairwise is fine
       const SectionEntry& t = sections[j];
+      if (s.kind == t.kind) return BlobProblem::kBadSection;
       if (s.size && t.size && s.offset < t.offset + t.size && t.offset < s.offset + s.size) return BlobProblem::kBadSection;
     }
   }

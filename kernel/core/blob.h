@@ -24,7 +24,7 @@ enum class BlobProblem : uint8_t {
   kBadHeaderSize,
   kBadLength,        // total_size disagrees with the bytes given
   kBadDirectory,     // too many sections, or the directory passes the end
-  kBadSection,       // a section outside the blob, misaligned, overlapping, or of unknown kind
+  kBadSection,       // a section outside the blob, misaligned, overlapping, repeated, or of unknown kind
   kBadHash,
 };
 

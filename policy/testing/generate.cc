@@ -21,7 +21,9 @@ std::string GeneratePolicy(const GenerateOptions& o) {
   absl::StrAppendFormat(&s, "    memory at 0x0 size %uGiB;\n", std::max<uint32_t>(4, (n * 2 + 1023) / 1024 + 1));
   absl::StrAppendFormat(&s, "    memory at 0x%x size %uGiB;\n", kFixedBank,
                         static_cast<uint32_t>((uint64_t{n} * regions * kFixedSize >> 30) + 1));
-  absl::StrAppend(&s, "    iommu amd-vi;\n  }\n  kernel { memory at 0x100000 size 8MiB; }\n");
+  // Kernel memory: the kernel image and room for the tables blob (about 100 KiB per domain:
+  // its NPT and EPT pages and its own I/O and MSR bitmaps).
+  absl::StrAppendFormat(&s, "    iommu amd-vi;\n  }\n  kernel { memory at 0x100000 size %uMiB; }\n", 8 + (n * 128 + 1023) / 1024);
   for (uint32_t i = 0; i < n; ++i) {
     absl::StrAppendFormat(&s, "  device dev%u { io 0x%x .. 0x%x;%s }\n", i, 0x1000 + 8 * i, 0x1000 + 8 * i + 7,
                           i < 200 ? absl::StrFormat(" irq %u;", 32 + i) : "");

@@ -6,7 +6,8 @@
 // fixed addresses in the second bank, mapped at fixed guest addresses), a channel from every
 // even domain to the next odd one, a device with an I/O range for every domain (and an IRQ for
 // the first 200), a schedule giving every domain 100 us on its CPU, and `assert no flow` from
-// each odd domain back to its writer (true: readers have no outgoing flows).
+// each odd domain back to its writer (true: readers have no outgoing flows). Kernel memory grows
+// with the domain count so the compiled tables blob fits in it.
 #ifndef SEPTUM_POLICY_TESTING_GENERATE_H_
 #define SEPTUM_POLICY_TESTING_GENERATE_H_
 

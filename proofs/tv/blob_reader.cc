@@ -1,14 +1,22 @@
 // proofs/tv/blob_reader.cc — see blob_reader.h.
 #include "proofs/tv/blob_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
 
 namespace septum::tv {
 
+const char* SectionName(tables::SectionKind kind) {
+  static const char* kNames[] = {"?",        "domains", "page-tables", "io-bitmaps", "channels", "irq-routes",
+                                 "schedule", "iommu",   "rights",      "segments",   "system"};
+  const uint32_t k = static_cast<uint32_t>(kind);
+  return k <= tables::kMaxSectionKind ? kNames[k] : "?";
+}
+
 BlobReader::BlobReader(const std::vector<uint8_t>& blob) : words_((blob.size() + 7) / 8), size_(blob.size()) {
-  std::memcpy(words_.data(), blob.data(), blob.size());
+  if (!blob.empty()) std::memcpy(words_.data(), blob.data(), blob.size());
   problem_ = ValidateBlob(Span<const uint8_t>(reinterpret_cast<const uint8_t*>(words_.data()), size_), &view_);
 }
 
@@ -34,6 +42,29 @@ absl::Span<const uint8_t> BlobReader::At(uint64_t phys, uint64_t size) const {
   const uint64_t load = header().load_address, total = header().total_size;
   if (phys < load || phys - load > total || size > total - (phys - load)) return {};
   return absl::Span<const uint8_t>(view_.bytes.data() + (phys - load), size);
+}
+
+void BlobReader::CoverOffset(uint64_t offset, uint64_t size) const {
+  if (offset < size_ && size) covered_.push_back({offset, offset + std::min<uint64_t>(size, size_ - offset)});
+}
+
+uint64_t BlobReader::CoveredBytes(uint64_t offset, uint64_t size) const {
+  std::sort(covered_.begin(), covered_.end());
+  uint64_t n = 0, reach = offset;  // bytes below `reach` are counted already
+  const uint64_t end = offset + size;
+  for (const auto& [b, e] : covered_) {
+    const uint64_t lo = std::max(b, reach), hi = std::min(e, end);
+    if (lo < hi) {
+      n += hi - lo;
+      reach = hi;
+    }
+  }
+  return n;
+}
+
+void BlobReader::Cover(uint64_t phys, uint64_t size) const {
+  if (problem_ != BlobProblem::kNone || phys < header().load_address) return;
+  CoverOffset(phys - header().load_address, size);
 }
 
 absl::StatusOr<Walk> BlobReader::WalkTables(paging::Format format, uint64_t root) const {

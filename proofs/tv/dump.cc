@@ -7,16 +7,226 @@
 #include "absl/strings/str_format.h"
 #include "kernel/abi/io_bitmaps.h"
 #include "kernel/abi/tables.h"
-#include "proofs/tv/io_decode.h"
 #include "proofs/tv/blob_reader.h"
+#include "proofs/tv/io_decode.h"
+#include "proofs/tv/iommu_decode.h"
 
 namespace septum::tv {
 namespace {
 
-const char* KindName(uint32_t k) {
-  static const char* kNames[] = {"?", "domains", "page-tables", "io-bitmaps", "channels", "irq-routes", "schedule", "iommu", "rights"};
-  return k < 9 ? kNames[k] : "?";
+std::string Text(const uint8_t* field, size_t n) {
+  return std::string(reinterpret_cast<const char*>(field), strnlen(reinterpret_cast<const char*>(field), n));
 }
+
+std::string Hex(const uint8_t* bytes, size_t n) {
+  std::string o;
+  for (size_t i = 0; i < n; ++i) absl::StrAppendFormat(&o, "%02x", bytes[i]);
+  return o;
+}
+
+std::string Bits(uint32_t set, std::initializer_list<const char*> names) {
+  std::string o;
+  unsigned b = 0;
+  for (const char* n : names) {
+    if ((set >> b++) & 1) absl::StrAppend(&o, o.empty() ? "" : ", ", n);
+  }
+  if (set >> names.size()) absl::StrAppendFormat(&o, "%sunknown bits %#x", o.empty() ? "" : ", ", set >> names.size() << names.size());
+  return o.empty() ? "none" : o;
+}
+
+class Dumper {
+ public:
+  explicit Dumper(const BlobReader& r) : r_(r) {}
+
+  std::string Run() {
+    const tables::BlobHeader& h = r_.header();
+    absl::StrAppendFormat(&o_, "tables blob: %d bytes, format %d, load address %#x, sha256 %s\n", h.total_size, h.version, h.load_address,
+                          Hex(h.sha256, 32));
+    absl::StrAppend(&o_, "sections:\n");
+    for (const tables::SectionEntry& s : r_.view().sections) {
+      absl::StrAppendFormat(&o_, "  %-12s at %#x, %d bytes\n", SectionName(static_cast<tables::SectionKind>(s.kind)), h.load_address + s.offset,
+                            s.size);
+    }
+    System();
+    Domains();
+    Channels();
+    Irqs();
+    Schedule();
+    Iommu();
+    return o_;
+  }
+
+ private:
+  template <typename T>
+  std::vector<T> Get(tables::SectionKind kind) {
+    absl::StatusOr<std::vector<T>> v = r_.Records<T>(kind);
+    if (!v.ok()) {
+      absl::StrAppend(&o_, "(", v.status().message(), ")\n");
+      return {};
+    }
+    return *std::move(v);
+  }
+
+  std::string DomainName(uint32_t i) {
+    if (i == tables::kKernelOwner) return "kernel";
+    if (i == tables::kNoDomain) return "idle";
+    return i < names_.size() ? names_[i] : absl::StrCat("#", i, "?");
+  }
+
+  void System() {
+    const std::vector<tables::SystemRecord> sys = Get<tables::SystemRecord>(tables::SectionKind::kSystem);
+    if (sys.size() != 1) return;
+    sys_ = sys[0];
+    static const char* kIommu[] = {"none", "amd-vi", "vt-d"};
+    absl::StrAppendFormat(&o_, "system `%s`: %d cpus, iommu %s, kernel memory %#x..%#x, %d domains%s\n", Text(sys_.name, 32), sys_.cpus,
+                          sys_.iommu < 3 ? kIommu[sys_.iommu] : "?", sys_.kernel_base, sys_.kernel_base + sys_.kernel_size - 1, sys_.domain_count,
+                          (sys_.flags & tables::kSystemNoImages) ? ", built without images (not bootable)" : "");
+  }
+
+  void Domains() {
+    const std::vector<tables::DomainRecord> doms = Get<tables::DomainRecord>(tables::SectionKind::kDomains);
+    const std::vector<tables::ControlRight> rights = Get<tables::ControlRight>(tables::SectionKind::kRights);
+    const std::vector<tables::SegmentRecord> segs = Get<tables::SegmentRecord>(tables::SectionKind::kSegments);
+    for (const tables::DomainRecord& d : doms) names_.push_back(Text(d.name, 32));
+    for (const tables::DomainRecord& r : doms) {
+      std::string cpus;
+      for (unsigned c = 0; c < 256; ++c) {
+        if ((r.cpu_mask[c / 64] >> (c % 64)) & 1) absl::StrAppend(&cpus, cpus.empty() ? "" : ",", c);
+      }
+      absl::StrAppendFormat(&o_, "domain %d `%s`: %s, cpus %s, boot %s, on fault %s\n", r.index, Text(r.name, 32),
+                            r.type == tables::kPv ? "pv" : r.type == tables::kHvm ? "hvm" : "?", cpus.empty() ? "none" : cpus,
+                            r.boot ? "yes" : "no", r.on_fault == tables::kStop ? "stop" : r.on_fault == tables::kRestart ? "restart" : "?");
+      absl::StrAppend(&o_, "  hypercalls: ", Bits(r.hypercalls, {"console", "yield", "time", "channel", "control"}), "\n");
+      for (uint64_t i = r.rights_first; i < uint64_t{r.rights_first} + r.rights_count && i < rights.size(); ++i) {
+        absl::StrAppendFormat(&o_, "  control %s: %s\n", DomainName(rights[i].target),
+                              Bits(rights[i].rights, {"start", "stop", "pause", "resume", "query"}));
+      }
+      static const char* kKinds[] = {"none", "elf64", "elf32", "raw"};
+      if (r.image_kind == tables::kNoImage) {
+        absl::StrAppend(&o_, "  image: none\n");
+      } else {
+        absl::StrAppendFormat(&o_, "  image: %s, %d bytes, sha256 %s, entry %#x\n", r.image_kind < 4 ? kKinds[r.image_kind] : "?", r.image_size,
+                              Hex(r.image_sha256, 32), r.entry);
+      }
+      for (uint64_t i = r.segment_first; i < uint64_t{r.segment_first} + r.segment_count && i < segs.size(); ++i) {
+        const tables::SegmentRecord& s = segs[i];
+        absl::StrAppendFormat(&o_, "    segment gpa 0x%010x..0x%010x -> hpa 0x%010x %s, file %#x+%#x\n", s.guest, s.guest + s.mem_size - 1, s.host,
+                              AccessText(static_cast<uint8_t>(s.access)), s.file_offset, s.file_size);
+      }
+      for (auto [name, format, root] : {std::tuple{"npt", paging::Format::kNpt, r.npt_root}, std::tuple{"ept", paging::Format::kEpt, r.ept_root}}) {
+        absl::StatusOr<Walk> w = r_.WalkTables(format, root);
+        if (!w.ok()) {
+          absl::StrAppendFormat(&o_, "  %s root %#x: %s\n", name, root, w.status().message());
+          continue;
+        }
+        absl::StrAppendFormat(&o_, "  %s root %#x, %d table pages:\n", name, root, w->table_pages.size());
+        Runs(w->runs, "    ");
+      }
+      for (auto [what, phys, size, svm] : {std::tuple{"svm iopm", r.svm_iopm, io_bitmaps::kSvmIopmBytes, true},
+                                           std::tuple{"vmx i/o bitmaps", r.vmx_io_bitmaps, io_bitmaps::kVmxIoBitmapBytes, false}}) {
+        std::string ports;
+        for (const PassRange& p : PassingPorts(r_.At(phys, size), svm)) absl::StrAppendFormat(&ports, "%s%#x..%#x", ports.empty() ? "" : ", ", p.first, p.last);
+        absl::StrAppendFormat(&o_, "  ports passing (%s at %#x): %s\n", what, phys, ports.empty() ? "none" : ports);
+      }
+      for (auto [what, phys, size, svm] : {std::tuple{"svm msrpm", r.svm_msrpm, io_bitmaps::kSvmMsrpmBytes, true},
+                                           std::tuple{"vmx msr bitmap", r.vmx_msr_bitmap, io_bitmaps::kVmxMsrBitmapBytes, false}}) {
+        std::string msrs;
+        for (const PassRange& p : PassingMsrs(r_.At(phys, size), svm)) {
+          absl::StrAppendFormat(&msrs, "%s%#x", msrs.empty() ? "" : ", ", p.first);
+          if (p.last != p.first) absl::StrAppendFormat(&msrs, "..%#x", p.last);
+          absl::StrAppend(&msrs, p.access == 3 ? " rw" : p.access == 1 ? " r" : " w");
+        }
+        absl::StrAppendFormat(&o_, "  MSRs passing (%s at %#x): %s\n", what, phys, msrs.empty() ? "none" : msrs);
+      }
+    }
+  }
+
+  // `from`: what the runs translate ("gpa" for a domain, "iova" for a device's DMA addresses).
+  void Runs(const std::vector<tv::Run>& runs, const char* indent, const char* from = "gpa") {
+    if (runs.empty()) absl::StrAppend(&o_, indent, "nothing mapped\n");
+    for (const tv::Run& run : runs) {
+      absl::StrAppendFormat(&o_, "%s%s 0x%010x..0x%010x -> hpa 0x%010x %s\n", indent, from, run.guest, run.guest + run.size - 1, run.host,
+                            AccessText(run.access));
+    }
+  }
+
+  void Channels() {
+    for (const tables::ChannelRecord& c : Get<tables::ChannelRecord>(tables::SectionKind::kChannels)) {
+      absl::StrAppendFormat(&o_, "channel `%s`: hpa %#x, %d bytes; writer %s at gpa %#x (rw), reader %s at gpa %#x (r)%s\n", Text(c.name, 32), c.host,
+                            c.size, DomainName(c.writer), c.writer_guest, DomainName(c.reader), c.reader_guest,
+                            (c.flags & tables::kChannelNotify) ? ", notify" : "");
+    }
+  }
+
+  void Irqs() {
+    for (const tables::IrqRoute& r : Get<tables::IrqRoute>(tables::SectionKind::kIrqRoutes)) {
+      absl::StrAppendFormat(&o_, "irq %d -> %s, vector %#x, cpu %d\n", r.irq, DomainName(r.owner), r.vector, r.cpu);
+    }
+  }
+
+  void Schedule() {
+    const tables::SectionEntry* sec = r_.Section(tables::SectionKind::kSchedule);
+    if (!sec || sec->size < sizeof(tables::ScheduleHeader)) return;
+    const uint8_t* at = r_.view().bytes.data() + sec->offset;
+    tables::ScheduleHeader h;
+    std::memcpy(&h, at, sizeof(h));
+    const uint64_t need = sizeof(h) + uint64_t{h.plan_count} * sizeof(tables::CpuPlan) + uint64_t{h.slot_count} * sizeof(tables::SlotRecord);
+    if (h.plan_count > sec->size || h.slot_count > sec->size || need != sec->size) {
+      absl::StrAppend(&o_, "schedule: (counts disagree with the section size)\n");
+      return;
+    }
+    absl::StrAppendFormat(&o_, "schedule: tick %d ns, major frame %d ticks\n", h.tick_ns, h.major_ticks);
+    for (uint32_t i = 0; i < h.plan_count; ++i) {
+      tables::CpuPlan p;
+      std::memcpy(&p, at + sizeof(h) + i * sizeof(p), sizeof(p));
+      absl::StrAppendFormat(&o_, "  cpu %d:", p.cpu);
+      for (uint64_t k = p.slot_first; k < uint64_t{p.slot_first} + p.slot_count && k < h.slot_count; ++k) {
+        tables::SlotRecord s;
+        std::memcpy(&s, at + sizeof(h) + h.plan_count * sizeof(tables::CpuPlan) + k * sizeof(s), sizeof(s));
+        absl::StrAppendFormat(&o_, " %s %d", DomainName(s.domain), s.ticks);
+      }
+      absl::StrAppend(&o_, "\n");
+    }
+  }
+
+  void Iommu() {
+    const tables::SectionEntry* sec = r_.Section(tables::SectionKind::kIommu);
+    if (!sec) return;
+    const uint64_t base = r_.header().load_address + sec->offset, end = base + sec->size;
+    const uint64_t dt = sys_.amdvi_device_table, pages = sys_.amdvi_device_table_pages, vtd = sys_.vtd_root_table;
+    if (dt != base || pages == 0 || pages > 512 || vtd < dt + pages * paging::kPageSize || vtd >= end) {
+      absl::StrAppendFormat(&o_, "iommu: the system record places the structures outside their section\n");
+      return;
+    }
+    const uint64_t pt_base = dt + pages * paging::kPageSize;
+    for (int vendor = 0; vendor < 2; ++vendor) {
+      absl::StatusOr<DmaDecode> d = vendor == 0 ? DecodeAmdVi(r_.At(dt, pt_base - dt), dt, pages, r_.At(pt_base, vtd - pt_base), pt_base)
+                                                : DecodeVtd(r_.At(vtd, end - vtd), vtd);
+      const char* name = vendor == 0 ? "amd-vi" : "vt-d";
+      if (!d.ok()) {
+        absl::StrAppendFormat(&o_, "iommu %s: %s\n", name, d.status().message());
+        continue;
+      }
+      if (vendor == 0) {
+        absl::StrAppendFormat(&o_, "iommu amd-vi: device table %#x, %d page%s (device IDs 0..%#x; higher IDs are aborted), %d table pages\n", dt,
+                              pages, pages == 1 ? "" : "s", pages * 128 - 1, d->table_pages.size());
+      } else {
+        absl::StrAppendFormat(&o_, "iommu vt-d: root table %#x, %d table pages\n", vtd, d->table_pages.size());
+      }
+      for (const DmaTranslation& dev : d->translated) {
+        absl::StrAppendFormat(&o_, "  device %s (domain id %d, %s), root %#x:\n", DeviceText(dev.id), dev.domain_id,
+                              dev.domain_id ? DomainName(dev.domain_id - 1) : "?", dev.root);
+        Runs(dev.runs, "    ", "iova");
+      }
+      absl::StrAppend(&o_, "  every other device ID: blocked\n");
+    }
+  }
+
+  const BlobReader& r_;
+  std::string o_;
+  std::vector<std::string> names_;
+  tables::SystemRecord sys_{};
+};
 
 }  // namespace
 
@@ -25,67 +235,7 @@ absl::StatusOr<std::string> DumpBlob(const std::vector<uint8_t>& blob) {
   if (reader.problem() != BlobProblem::kNone) {
     return absl::FailedPreconditionError(absl::StrCat("not a valid tables blob: ", BlobProblemText(reader.problem())));
   }
-  const tables::BlobHeader& h = reader.header();
-  std::string o = absl::StrFormat("tables blob: %d bytes, format %d, load address %#x, sha256 ", h.total_size, h.version, h.load_address);
-  for (uint8_t b : h.sha256) absl::StrAppendFormat(&o, "%02x", b);
-  absl::StrAppend(&o, "\nsections:\n");
-  for (const tables::SectionEntry& s : reader.view().sections) {
-    absl::StrAppendFormat(&o, "  %-12s at %#x, %d bytes\n", KindName(s.kind), h.load_address + s.offset, s.size);
-  }
-  const auto at = [&](uint64_t phys, uint64_t size) { return reader.At(phys, size); };
-  for (size_t i = 0; i < reader.DomainCount(); ++i) {
-    const tables::DomainRecord r = reader.Domain(i);
-    std::string cpus;
-    for (unsigned c = 0; c < 256; ++c) {
-      if ((r.cpu_mask[c / 64] >> (c % 64)) & 1) absl::StrAppend(&cpus, cpus.empty() ? "" : ",", c);
-    }
-    absl::StrAppendFormat(&o, "domain %d `%s`: %s, cpus %s, boot %s, on fault %s, hypercall groups %#x\n", r.index,
-                          std::string(reinterpret_cast<const char*>(r.name), strnlen(reinterpret_cast<const char*>(r.name), sizeof(r.name))),
-                          r.type == 1 ? "pv" : "hvm", cpus, r.boot ? "yes" : "no", r.on_fault == 1 ? "stop" : "restart", r.hypercalls);
-    for (auto [name, format, root] : {std::tuple{"npt", paging::Format::kNpt, r.npt_root}, std::tuple{"ept", paging::Format::kEpt, r.ept_root}}) {
-      absl::StatusOr<Walk> w = reader.WalkTables(format, root);
-      if (!w.ok()) {
-        absl::StrAppendFormat(&o, "  %s root %#x: %s\n", name, root, w.status().message());
-        continue;
-      }
-      absl::StrAppendFormat(&o, "  %s root %#x, %d table pages:\n", name, root, w->table_pages.size());
-      for (const Run& run : w->runs) {
-        absl::StrAppendFormat(&o, "    gpa 0x%010x..0x%010x -> hpa 0x%010x %s\n", run.guest, run.guest + run.size - 1, run.host,
-                              AccessText(run.access));
-      }
-    }
-    const absl::Span<const uint8_t> iopm = at(r.svm_iopm, io_bitmaps::kSvmIopmBytes), vmx_io = at(r.vmx_io_bitmaps, io_bitmaps::kVmxIoBitmapBytes);
-    std::string svm_ports, vmx_ports;
-    for (const auto& [ports, decide] : {std::pair{&svm_ports, 0}, std::pair{&vmx_ports, 1}}) {
-      for (uint32_t port = 0; port <= 0xffff;) {
-        const auto passes = [&](uint32_t q) { return decide == 0 ? SvmPortPasses(iopm, q) : VmxPortPasses(vmx_io, q); };
-        if (!passes(port)) {
-          ++port;
-          continue;
-        }
-        uint32_t last = port;
-        while (last < 0xffff && passes(last + 1)) ++last;
-        absl::StrAppendFormat(ports, "%s%#x..%#x", ports->empty() ? "" : ", ", port, last);
-        port = last + 1;
-      }
-    }
-    absl::StrAppend(&o, "  ports passing (svm iopm): ", svm_ports.empty() ? "none" : svm_ports, "\n");
-    absl::StrAppend(&o, "  ports passing (vmx i/o bitmaps): ", vmx_ports.empty() ? "none" : vmx_ports, "\n");
-    const absl::Span<const uint8_t> msrpm = at(r.svm_msrpm, io_bitmaps::kSvmMsrpmBytes), vmx_msr = at(r.vmx_msr_bitmap, io_bitmaps::kVmxMsrBitmapBytes);
-    std::string msrs;
-    for (uint32_t base : {0x0u, 0xc0000000u, 0xc0010000u}) {
-      for (uint32_t msr = base; msr <= base + 0x1fff; ++msr) {
-        const bool rd = SvmMsrPasses(msrpm, msr, false), wr = SvmMsrPasses(msrpm, msr, true);
-        const bool vrd = VmxMsrPasses(vmx_msr, msr, false), vwr = VmxMsrPasses(vmx_msr, msr, true);
-        if (rd || wr || vrd || vwr) {
-          absl::StrAppendFormat(&msrs, "%s%#x svm %s%s vmx %s%s", msrs.empty() ? "" : ", ", msr, rd ? "r" : "-", wr ? "w" : "-",
-                                vrd ? "r" : "-", vwr ? "w" : "-");
-        }
-      }
-    }
-    absl::StrAppend(&o, "  MSRs passing: ", msrs.empty() ? "none" : msrs, "\n");
-  }
-  return o;
+  return Dumper(reader).Run();
 }
 
 }  // namespace septum::tv

@@ -45,4 +45,44 @@ bool VmxMsrPasses(absl::Span<const uint8_t> msr_bitmap, uint32_t msr, bool write
   return BitClear(msr_bitmap, byte_base * 8 + index);
 }
 
+namespace {
+
+void Append(std::vector<PassRange>* out, uint32_t value, uint8_t access) {
+  if (!out->empty() && out->back().last + 1 == value && out->back().access == access) {
+    out->back().last = value;
+  } else {
+    out->push_back({value, value, access});
+  }
+}
+
+}  // namespace
+
+std::vector<PassRange> PassingPorts(absl::Span<const uint8_t> bitmap, bool svm) {
+  std::vector<PassRange> out;
+  for (uint32_t port = 0; port <= 0xffff; port += 8) {
+    // Ports port..port+7 share one byte in both layouts (bitmap B starts at a byte boundary).
+    const uint64_t byte = svm ? port / 8 : (port < 0x8000 ? 0 : 4096) + (port & 0x7fff) / 8;
+    if (byte < bitmap.size() && bitmap[byte] == 0xff) continue;
+    for (uint32_t p = port; p < port + 8; ++p) {
+      if (svm ? SvmPortPasses(bitmap, p) : VmxPortPasses(bitmap, p)) Append(&out, p, 0);
+    }
+  }
+  return out;
+}
+
+std::vector<PassRange> PassingMsrs(absl::Span<const uint8_t> bitmap, bool svm) {
+  std::vector<PassRange> out;
+  const uint32_t bases[] = {0x0u, 0xc0000000u, 0xc0010000u};
+  for (uint32_t base : bases) {
+    if (!svm && base == 0xc0010000u) break;  // VMX has no bitmap for this block: always exits
+    for (uint32_t msr = base; msr <= base + 0x1fff; ++msr) {
+      const bool read = svm ? SvmMsrPasses(bitmap, msr, false) : VmxMsrPasses(bitmap, msr, false);
+      const bool write = svm ? SvmMsrPasses(bitmap, msr, true) : VmxMsrPasses(bitmap, msr, true);
+      const uint8_t a = (read ? 1 : 0) | (write ? 2 : 0);
+      if (a) Append(&out, msr, a);
+    }
+  }
+  return out;
+}
+
 }  // namespace septum::tv

@@ -6,7 +6,10 @@
 // implies read, W is the AND of R/W over the levels, X is the NOR of NX, and every level needs
 // U (nested walks are user accesses; APM Vol 2 §15.25.5), else nothing is accessible; EPT — R,
 // W, X each the AND over the levels, R=W=X=0 is not present, W without R is a
-// misconfiguration (SDM Vol 3C §29.3.3.1).
+// misconfiguration (SDM Vol 3C §29.3.3.1). The AMD-Vi and VT-d second-level formats (walk.cc)
+// follow the IOMMU specifications. Every format is decoded strictly: an absent entry must be all
+// zeros and a present one may set only the bits its meaning is built from (EPT leaves: memory
+// type write-back), so no bit is left for the hardware to interpret on its own.
 // Structural rules (the validator's obligation that table pages are only tables): every table
 // pointer lands on a page inside the table area, and every table page is reached exactly once.
 #ifndef SEPTUM_PROOFS_TV_WALK_H_

@@ -45,4 +45,10 @@ std::vector<uint8_t> BlobWriter::Finish() {
   return std::move(bytes_);
 }
 
+void Reseal(std::vector<uint8_t>* blob) {
+  if (blob->size() < sizeof(tables::BlobHeader)) return;
+  const Sha256::Digest d = BlobDigest(Span<const uint8_t>(blob->data(), blob->size()));
+  std::memcpy(blob->data() + offsetof(tables::BlobHeader, sha256), d.bytes, sizeof(d.bytes));
+}
+
 }  // namespace septum::compiler

@@ -37,6 +37,10 @@ class BlobWriter {
   std::vector<uint8_t> bytes_;
 };
 
+// Recomputes the SHA-256 of a patched blob: for tests that change bytes on purpose, so that the
+// validator, not the hash, has to object.
+void Reseal(std::vector<uint8_t>* blob);
+
 }  // namespace septum::compiler
 
 #endif  // SEPTUM_TOOLS_COMPILER_BLOB_WRITER_H_

@@ -75,7 +75,7 @@ TEST(BlobTest, EachContainerProblemHasItsReason) {
   b[0] = 'X';
   EXPECT_EQ(Check(b), BlobProblem::kBadMagic);
   b = good;
-  b[8] = 2;  // version
+  b[8] = tables::kFormatVersion + 1;  // version
   EXPECT_EQ(Check(b), BlobProblem::kBadVersion);
   b = good;
   b.push_back(0);

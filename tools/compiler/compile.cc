@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -10,10 +11,136 @@
 #include "kernel/abi/tables.h"
 #include "tools/compiler/blob_writer.h"
 #include "tools/compiler/io_bitmaps.h"
+#include "tools/compiler/iommu_tables.h"
 
 namespace septum::compiler {
+namespace {
 
-std::vector<Mapping> DomainMappings(const policy::System& s, uint32_t d) {
+bool Owns(const policy::System& s, uint32_t dev, uint32_t d) {
+  return s.devices[dev].owner.kind == policy::Owner::Kind::kDomain && s.devices[dev].owner.domain == d;
+}
+
+template <typename T>
+void Put(absl::Span<uint8_t> section, size_t i, const T& record) {
+  std::memcpy(section.data() + i * sizeof(T), &record, sizeof(T));
+}
+
+template <size_t N>
+void PutName(uint8_t (&field)[N], const std::string& name) {
+  std::memcpy(field, name.data(), std::min(name.size(), N - 1));
+}
+
+// The region of domain `d` holding [guest, guest + size), or kNoIndex.
+uint32_t RegionHolding(const policy::System& s, uint32_t d, uint64_t guest, uint64_t size) {
+  for (uint32_t r : s.domains[d].regions) {
+    const policy::Region& reg = s.regions[r];
+    if (reg.host.size && guest >= reg.guest && guest - reg.guest <= reg.host.size && size <= reg.host.size - (guest - reg.guest)) {
+      return r;
+    }
+  }
+  return policy::kNoIndex;
+}
+
+// Everything the compiler derives before laying out bytes.
+struct Plan {
+  std::vector<uint32_t> order;   // canonical position -> model index
+  std::vector<uint32_t> rank;    // model index -> canonical position
+  std::vector<tables::ControlRight> rights;
+  std::vector<tables::IrqRoute> routes;
+  std::vector<tables::SegmentRecord> segments;
+  std::vector<std::vector<Mapping>> mappings;  // by model index
+  std::vector<DmaDevice> dma;
+};
+
+absl::Status PlanSegments(const policy::System& s, const std::vector<Image>& images, Plan* p) {
+  for (uint32_t c = 0; c < p->order.size(); ++c) {
+    const uint32_t d = p->order[c];
+    const Image& image = images[d];
+    for (size_t i = 0; i < image.segments.size(); ++i) {
+      const Segment& seg = image.segments[i];
+      const std::string where = absl::StrFormat("domain `%s`, image \"%s\", segment %d (guest-physical %#x, %d bytes)",
+                                                s.domains[d].name, s.domains[d].image, i, seg.guest, seg.mem_size);
+      const uint32_t r = RegionHolding(s, d, seg.guest, seg.mem_size);
+      if (r == policy::kNoIndex) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, " does not lie inside one memory region of the domain; link the image at an address its memory covers"));
+      }
+      const policy::Region& reg = s.regions[r];
+      if ((seg.access & ~reg.perms) & (policy::kRead | policy::kWrite | policy::kExec)) {
+        return absl::InvalidArgumentError(absl::StrCat(where, " needs ", policy::PermString(seg.access), " but memory `",
+                                                       s.RegionName(r), "` grants ", policy::PermString(reg.perms),
+                                                       "; widen the region's permissions or relink the image"));
+      }
+      tables::SegmentRecord rec{};
+      rec.domain = c;
+      rec.access = seg.access;
+      rec.guest = seg.guest;
+      rec.host = reg.host.base + (seg.guest - reg.guest);
+      rec.file_offset = seg.file_offset;
+      rec.file_size = seg.file_size;
+      rec.mem_size = seg.mem_size;
+      p->segments.push_back(rec);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Plan> MakePlan(const policy::System& s, const std::vector<Image>* images) {
+  Plan p;
+  p.order = CanonicalOrder(s);
+  p.rank.assign(s.domains.size(), 0);
+  for (uint32_t c = 0; c < p.order.size(); ++c) p.rank[p.order[c]] = c;
+  // Control rights: one entry per (holder, target), rights merged.
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> rights;
+  for (const policy::ControlGrant& g : s.grants) {
+    if (g.holder >= s.domains.size() || g.target >= s.domains.size()) {
+      return absl::InvalidArgumentError("a control line names the kernel or an unknown domain (the front end rejects this)");
+    }
+    if (g.rights) rights[{p.rank[g.holder], p.rank[g.target]}] |= g.rights;
+  }
+  for (const auto& [key, bits] : rights) p.rights.push_back({key.first, key.second, bits, 0});
+  // IRQ routes: every IRQ of an owned device.
+  for (const policy::Device& dev : s.devices) {
+    uint32_t owner, cpu;
+    if (dev.owner.kind == policy::Owner::Kind::kKernel) {
+      owner = tables::kKernelOwner;
+      cpu = 0;
+    } else if (dev.owner.kind == policy::Owner::Kind::kDomain) {
+      owner = p.rank[dev.owner.domain];
+      cpu = s.domains[dev.owner.domain].cpus.empty() ? 0 : s.domains[dev.owner.domain].cpus.front();
+    } else {
+      continue;
+    }
+    for (const policy::Irq& irq : dev.irqs) p.routes.push_back({irq.number, owner, 0, cpu});
+  }
+  std::sort(p.routes.begin(), p.routes.end(), [](const tables::IrqRoute& a, const tables::IrqRoute& b) { return a.irq < b.irq; });
+  if (p.routes.size() > tables::kLastIrqVector - tables::kFirstIrqVector + 1) {
+    return absl::ResourceExhaustedError(absl::StrFormat("%d IRQs are routed but only %d vectors exist for them",
+                                                        p.routes.size(), tables::kLastIrqVector - tables::kFirstIrqVector + 1));
+  }
+  for (uint32_t i = 0; i < p.routes.size(); ++i) p.routes[i].vector = tables::kFirstIrqVector + i;
+  if (images) {
+    absl::Status st = PlanSegments(s, *images, &p);
+    if (!st.ok()) return st;
+  }
+  p.mappings.resize(s.domains.size());
+  for (uint32_t d = 0; d < s.domains.size(); ++d) p.mappings[d] = DomainMappings(s, d);
+  for (const policy::Device& dev : s.devices) {
+    if (!dev.dma || !dev.pci || dev.owner.kind != policy::Owner::Kind::kDomain) continue;
+    DmaDevice dma;
+    dma.id = static_cast<uint16_t>(dev.pci->Packed());
+    dma.domain_id = static_cast<uint16_t>(p.rank[dev.owner.domain] + 1);
+    dma.mappings = DomainMappings(s, dev.owner.domain, /*with_mmio=*/false);
+    for (Mapping& m : dma.mappings) m.access &= paging::kRead | paging::kWrite;
+    p.dma.push_back(std::move(dma));
+  }
+  std::sort(p.dma.begin(), p.dma.end(), [](const DmaDevice& a, const DmaDevice& b) { return a.id < b.id; });
+  return p;
+}
+
+}  // namespace
+
+std::vector<Mapping> DomainMappings(const policy::System& s, uint32_t d, bool with_mmio) {
   std::vector<Mapping> out;
   for (uint32_t r : s.domains[d].regions) {
     const policy::Region& reg = s.regions[r];
@@ -24,76 +151,217 @@ std::vector<Mapping> DomainMappings(const policy::System& s, uint32_t d) {
       if (e->domain == d && c.host.size) out.push_back({e->guest, c.host.base, c.host.size, e->perms});
     }
   }
-  for (uint32_t dev : s.domains[d].devices) {
-    if (s.devices[dev].owner.kind != policy::Owner::Kind::kDomain || s.devices[dev].owner.domain != d) continue;
-    for (const policy::Mmio& m : s.devices[dev].mmio) {
-      out.push_back({m.range.base, m.range.base, m.range.size, paging::kRead | paging::kWrite});
+  if (with_mmio) {
+    for (uint32_t dev : s.domains[d].devices) {
+      if (!Owns(s, dev, d)) continue;
+      for (const policy::Mmio& m : s.devices[dev].mmio) {
+        out.push_back({m.range.base, m.range.base, m.range.size, paging::kRead | paging::kWrite});
+      }
     }
   }
   std::sort(out.begin(), out.end(), [](const Mapping& a, const Mapping& b) { return a.guest < b.guest; });
   return out;
 }
 
-absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s) {
+std::vector<uint32_t> CanonicalOrder(const policy::System& s) {
+  std::vector<uint32_t> order(s.domains.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return s.domains[a].name < s.domains[b].name; });
+  return order;
+}
+
+uint64_t RawLoadAddress(const policy::System& s, uint32_t d) {
+  uint64_t lowest = 0;
+  bool any = false;
+  for (uint32_t r : s.domains[d].regions) {
+    if (!s.regions[r].host.size) continue;
+    if (!any || s.regions[r].guest < lowest) lowest = s.regions[r].guest;
+    any = true;
+  }
+  return lowest;
+}
+
+absl::StatusOr<std::vector<Image>> ReadImages(const policy::System& s) {
+  std::vector<Image> images;
+  for (uint32_t d = 0; d < s.domains.size(); ++d) {
+    absl::StatusOr<Image> image = ReadImageFile(s.domains[d].image_path, RawLoadAddress(s, d));
+    if (!image.ok()) {
+      return absl::Status(image.status().code(), absl::StrFormat("domain `%s`, image \"%s\": %s", s.domains[d].name,
+                                                                 s.domains[d].image, image.status().message()));
+    }
+    images.push_back(*std::move(image));
+  }
+  return images;
+}
+
+absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, const std::vector<Image>* images) {
   const size_t n = s.domains.size();
-  // Pass 1: table sizes (they do not depend on where the tables are placed).
-  std::vector<std::vector<Mapping>> mappings(n);
+  if (images && images->size() != n) return absl::InvalidArgumentError("one image per domain is needed");
+  absl::StatusOr<Plan> planned = MakePlan(s, images);
+  if (!planned.ok()) return planned.status();
+  const Plan& p = *planned;
+  // Sizing pass: table sizes do not depend on where the tables are placed.
   uint64_t table_bytes = 0;
   for (uint32_t d = 0; d < n; ++d) {
-    mappings[d] = DomainMappings(s, d);
     for (paging::Format f : {paging::Format::kNpt, paging::Format::kEpt}) {
-      absl::StatusOr<PageTables> t = BuildPageTables(f, mappings[d], 0);
+      absl::StatusOr<PageTables> t = BuildPageTables(f, p.mappings[d], 0);
       if (!t.ok()) return absl::InvalidArgumentError(absl::StrCat("domain `", s.domains[d].name, "`: ", t.status().message()));
       table_bytes += t->bytes.size();
     }
   }
-  const uint64_t per_domain_bitmaps = io_bitmaps::kSvmIopmBytes + io_bitmaps::kSvmMsrpmBytes + io_bitmaps::kVmxIoBitmapBytes +
-                                      io_bitmaps::kVmxMsrBitmapBytes;
+  absl::StatusOr<IommuTables> iommu_size = BuildIommuTables(p.dma, 0, 0);
+  if (!iommu_size.ok()) return iommu_size.status();
+  const uint64_t amdvi_bytes = iommu_size->amdvi.size();
+  // I/O and MSR bitmaps: one set per distinct list of owned ports (the hardware only reads
+  // them, so domains that own the same ports — most own none — share one set).
+  const uint64_t bitmap_set_bytes = io_bitmaps::kSvmIopmBytes + io_bitmaps::kSvmMsrpmBytes + io_bitmaps::kVmxIoBitmapBytes +
+                                    io_bitmaps::kVmxMsrBitmapBytes;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> ports(n);
+  std::map<std::vector<std::pair<uint32_t, uint32_t>>, uint64_t> bitmap_sets;  // ports -> offset in the section
+  for (uint32_t c = 0; c < n; ++c) {
+    const uint32_t d = p.order[c];
+    for (uint32_t dev : s.domains[d].devices) {
+      if (!Owns(s, dev, d)) continue;
+      for (const policy::PortRange& pr : s.devices[dev].ports) ports[d].push_back({pr.first, pr.last});
+    }
+    std::sort(ports[d].begin(), ports[d].end());
+    bitmap_sets.emplace(ports[d], 0);
+  }
+  uint32_t plan_slots = 0;
+  for (const policy::CpuPlan& plan : s.schedule.plans) plan_slots += plan.slots.size();
+
   const uint64_t load = s.kernel.memory.base + kBlobOffsetInKernelMemory;
-  BlobWriter w(load, 3);
-  const size_t rec = w.AddSection(tables::SectionKind::kDomains, n * sizeof(tables::DomainRecord));
-  const size_t pt = w.AddSection(tables::SectionKind::kPageTables, table_bytes, 4096);
-  const size_t bm = w.AddSection(tables::SectionKind::kIoBitmaps, n * per_domain_bitmaps, 4096);
-  // Pass 2: the tables at their final addresses, the bitmaps, the records.
+  BlobWriter w(load, 10);
+  using K = tables::SectionKind;
+  const size_t sys = w.AddSection(K::kSystem, sizeof(tables::SystemRecord));
+  const size_t rec = w.AddSection(K::kDomains, n * sizeof(tables::DomainRecord));
+  const size_t rights = w.AddSection(K::kRights, p.rights.size() * sizeof(tables::ControlRight));
+  const size_t chans = w.AddSection(K::kChannels, s.channels.size() * sizeof(tables::ChannelRecord));
+  const size_t irqs = w.AddSection(K::kIrqRoutes, p.routes.size() * sizeof(tables::IrqRoute));
+  const size_t sched = w.AddSection(K::kSchedule, sizeof(tables::ScheduleHeader) + s.schedule.plans.size() * sizeof(tables::CpuPlan) +
+                                                      plan_slots * sizeof(tables::SlotRecord));
+  const size_t segs = w.AddSection(K::kSegments, p.segments.size() * sizeof(tables::SegmentRecord));
+  const size_t pt = w.AddSection(K::kPageTables, table_bytes, 4096);
+  const size_t bm = w.AddSection(K::kIoBitmaps, bitmap_sets.size() * bitmap_set_bytes, 4096);
+  const size_t io = w.AddSection(K::kIommu, amdvi_bytes + iommu_size->vtd.size(), 4096);
+
+  // IOMMU structures at their final addresses.
+  absl::StatusOr<IommuTables> iommu = BuildIommuTables(p.dma, w.PhysicalAddress(io), w.PhysicalAddress(io) + amdvi_bytes);
+  if (!iommu.ok()) return iommu.status();
+  std::memcpy(w.Data(io).data(), iommu->amdvi.data(), iommu->amdvi.size());
+  std::memcpy(w.Data(io).data() + amdvi_bytes, iommu->vtd.data(), iommu->vtd.size());
+
+  tables::SystemRecord sr{};
+  PutName(sr.name, s.name);
+  sr.cpus = s.platform.cpus;
+  sr.iommu = s.platform.iommu == policy::Iommu::kAmdVi ? tables::kIommuAmdVi
+             : s.platform.iommu == policy::Iommu::kVtd ? tables::kIommuVtd
+                                                       : tables::kIommuNone;
+  sr.flags = images ? 0 : tables::kSystemNoImages;
+  sr.domain_count = static_cast<uint32_t>(n);
+  sr.kernel_base = s.kernel.memory.base;
+  sr.kernel_size = s.kernel.memory.size;
+  sr.amdvi_device_table = iommu->amdvi_device_table;
+  sr.amdvi_device_table_pages = iommu->amdvi_device_table_pages;
+  sr.vtd_root_table = iommu->vtd_root;
+  Put(w.Data(sys), 0, sr);
+
+  for (size_t i = 0; i < p.rights.size(); ++i) Put(w.Data(rights), i, p.rights[i]);
+  for (size_t i = 0; i < p.routes.size(); ++i) Put(w.Data(irqs), i, p.routes[i]);
+  for (size_t i = 0; i < p.segments.size(); ++i) Put(w.Data(segs), i, p.segments[i]);
+
+  std::vector<uint32_t> channel_order(s.channels.size());
+  for (uint32_t i = 0; i < channel_order.size(); ++i) channel_order[i] = i;
+  std::sort(channel_order.begin(), channel_order.end(), [&](uint32_t a, uint32_t b) { return s.channels[a].name < s.channels[b].name; });
+  for (size_t i = 0; i < channel_order.size(); ++i) {
+    const policy::Channel& c = s.channels[channel_order[i]];
+    tables::ChannelRecord cr{};
+    PutName(cr.name, c.name);
+    cr.writer = p.rank[c.writer.domain];
+    cr.reader = p.rank[c.reader.domain];
+    cr.host = c.host.base;
+    cr.size = c.host.size;
+    cr.writer_guest = c.writer.guest;
+    cr.reader_guest = c.reader.guest;
+    cr.flags = c.notify ? tables::kChannelNotify : 0;
+    Put(w.Data(chans), i, cr);
+  }
+
+  tables::ScheduleHeader sh{};
+  sh.tick_ns = tables::kTickNs;
+  sh.major_ticks = s.schedule.major_micros;  // 1 tick = 1 µs
+  sh.plan_count = static_cast<uint32_t>(s.schedule.plans.size());
+  sh.slot_count = plan_slots;
+  std::memcpy(w.Data(sched).data(), &sh, sizeof(sh));
+  const size_t plans_at = sizeof(sh), slots_at = plans_at + s.schedule.plans.size() * sizeof(tables::CpuPlan);
+  uint32_t slot = 0;
+  for (size_t i = 0; i < s.schedule.plans.size(); ++i) {
+    const policy::CpuPlan& plan = s.schedule.plans[i];
+    const tables::CpuPlan cp{plan.cpu, slot, static_cast<uint32_t>(plan.slots.size()), 0};
+    std::memcpy(w.Data(sched).data() + plans_at + i * sizeof(cp), &cp, sizeof(cp));
+    for (const policy::Slot& sl : plan.slots) {
+      const tables::SlotRecord sr2{sl.domain == policy::kNoIndex ? tables::kNoDomain : p.rank[sl.domain], 0, sl.micros};
+      std::memcpy(w.Data(sched).data() + slots_at + slot * sizeof(sr2), &sr2, sizeof(sr2));
+      ++slot;
+    }
+  }
+
   uint64_t pt_at = 0, bm_at = 0;
-  for (uint32_t d = 0; d < n; ++d) {
+  uint32_t right_at = 0, segment_at = 0;
+  for (uint32_t c = 0; c < n; ++c) {
+    const uint32_t d = p.order[c];
     const policy::Domain& dom = s.domains[d];
     tables::DomainRecord r{};
-    std::memcpy(r.name, dom.name.data(), std::min<size_t>(dom.name.size(), sizeof(r.name) - 1));
-    r.index = d;
-    r.type = dom.type == policy::DomainType::kPv ? 1 : 2;
-    r.on_fault = dom.on_fault == policy::FaultAction::kStop ? 1 : 2;
+    PutName(r.name, dom.name);
+    r.index = c;
+    r.type = dom.type == policy::DomainType::kPv ? tables::kPv : tables::kHvm;
+    r.on_fault = dom.on_fault == policy::FaultAction::kStop ? tables::kStop : tables::kRestart;
     r.boot = dom.boot ? 1 : 0;
-    for (uint32_t c : dom.cpus) r.cpu_mask[c / 64] |= uint64_t{1} << (c % 64);
+    for (uint32_t cpu : dom.cpus) r.cpu_mask[cpu / 64] |= uint64_t{1} << (cpu % 64);
     for (paging::Format f : {paging::Format::kNpt, paging::Format::kEpt}) {
       const uint64_t base = w.PhysicalAddress(pt) + pt_at;
-      absl::StatusOr<PageTables> t = BuildPageTables(f, mappings[d], base);
+      absl::StatusOr<PageTables> t = BuildPageTables(f, p.mappings[d], base);
       if (!t.ok()) return t.status();
       std::memcpy(w.Data(pt).data() + pt_at, t->bytes.data(), t->bytes.size());
       (f == paging::Format::kNpt ? r.npt_root : r.ept_root) = base;
       pt_at += t->bytes.size();
     }
-    std::vector<std::pair<uint32_t, uint32_t>> ports;
-    for (uint32_t dev : dom.devices) {
-      if (s.devices[dev].owner.kind != policy::Owner::Kind::kDomain || s.devices[dev].owner.domain != d) continue;
-      for (const policy::PortRange& p : s.devices[dev].ports) ports.push_back({p.first, p.last});
+    uint64_t& set_at = bitmap_sets[ports[d]];
+    if (set_at == 0) {  // first user of this set: write it (offset + 1 recorded, 0 = not yet)
+      set_at = bm_at + 1;
+      const IoBitmaps b = BuildIoBitmaps(ports[d]);
+      for (const std::vector<uint8_t>* part : {&b.svm_iopm, &b.svm_msrpm, &b.vmx_io, &b.vmx_msr}) {
+        std::memcpy(w.Data(bm).data() + bm_at, part->data(), part->size());
+        bm_at += part->size();
+      }
     }
-    const IoBitmaps b = BuildIoBitmaps(ports);
-    uint64_t* slots[] = {&r.svm_iopm, &r.svm_msrpm, &r.vmx_io_bitmaps, &r.vmx_msr_bitmap};
-    const std::vector<uint8_t>* parts[] = {&b.svm_iopm, &b.svm_msrpm, &b.vmx_io, &b.vmx_msr};
-    for (int k = 0; k < 4; ++k) {
-      *slots[k] = w.PhysicalAddress(bm) + bm_at;  // every part is a multiple of 4 KiB: all page aligned
-      std::memcpy(w.Data(bm).data() + bm_at, parts[k]->data(), parts[k]->size());
-      bm_at += parts[k]->size();
-    }
+    // Every part is a multiple of 4 KiB: all page aligned.
+    r.svm_iopm = w.PhysicalAddress(bm) + set_at - 1;
+    r.svm_msrpm = r.svm_iopm + io_bitmaps::kSvmIopmBytes;
+    r.vmx_io_bitmaps = r.svm_msrpm + io_bitmaps::kSvmMsrpmBytes;
+    r.vmx_msr_bitmap = r.vmx_io_bitmaps + io_bitmaps::kVmxIoBitmapBytes;
     r.hypercalls = dom.hypercalls;
-    std::memcpy(w.Data(rec).data() + d * sizeof(r), &r, sizeof(r));
+    r.rights_first = right_at;
+    while (right_at < p.rights.size() && p.rights[right_at].holder == c) ++right_at;
+    r.rights_count = right_at - r.rights_first;
+    r.segment_first = segment_at;
+    while (segment_at < p.segments.size() && p.segments[segment_at].domain == c) ++segment_at;
+    r.segment_count = segment_at - r.segment_first;
+    if (images) {
+      const Image& image = (*images)[d];
+      r.image_kind = image.kind == Image::Kind::kElf64 ? tables::kElf64 : image.kind == Image::Kind::kElf32 ? tables::kElf32 : tables::kRawImage;
+      r.entry = image.entry;
+      r.image_size = image.size;
+      std::memcpy(r.image_sha256, image.sha256, sizeof(r.image_sha256));
+    }
+    Put(w.Data(rec), c, r);
   }
   std::vector<uint8_t> blob = w.Finish();
-  if (blob.size() > s.kernel.memory.size - std::min(s.kernel.memory.size, kBlobOffsetInKernelMemory)) {
+  const uint64_t room = s.kernel.memory.size - std::min(s.kernel.memory.size, kBlobOffsetInKernelMemory);
+  if (blob.size() > room) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "the tables blob (%d bytes) does not fit in kernel memory after its first 2 MiB (%d bytes): give the kernel more memory",
-        blob.size(), s.kernel.memory.size - std::min(s.kernel.memory.size, kBlobOffsetInKernelMemory)));
+        blob.size(), room));
   }
   return blob;
 }

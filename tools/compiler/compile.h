@@ -1,11 +1,20 @@
-// tools/compiler/compile.h — lowers a proven policy model to the tables blob (in progress:
-// this version writes the domain records, each domain's NPT and EPT page tables, and its I/O
-// and MSR bitmaps; channels, IRQ routes, the schedule, rights and IOMMU tables come next).
+// tools/compiler/compile.h — lowers a proven policy model (and its domains' images) to the
+// tables blob (kernel/abi/tables.h): everything the kernel needs to run the policy, nothing it
+// must compute.
 //
 // The blob is built for the host-physical load address kernel memory base + 2 MiB (the first
 // 2 MiB of kernel memory hold the kernel image), and must fit in the kernel's memory.
-// Each domain maps its regions, its channel ends (writer rw, reader r) and the MMIO of the
-// devices it owns (identity-mapped, rw, never executable). Same model, same bytes.
+// Sections, in this order: system, domains, rights, channels, IRQ routes, schedule, segments,
+// page tables, I/O bitmaps, IOMMU. Domains appear in canonical order (sorted by name) and
+// every cross-reference uses that order, so reordering declarations that do not change
+// meaning gives the same bytes; nothing depends on the machine.
+//
+// What each domain maps (NPT, EPT): its regions with their permissions, its channel ends
+// (writer rw, reader r) and the MMIO of the devices it owns (identity-mapped, rw, never
+// executable). A DMA-capable device's IOMMU tables (AMD-Vi and VT-d) map its owner's regions
+// and channel ends at the owner's guest-physical addresses (r/w only, no MMIO); every other
+// device ID is blocked. IRQs of owned devices are routed to the owner's lowest CPU on vectors
+// 0x30 upward, in IRQ order. The schedule is in ticks of 1 µs.
 #ifndef SEPTUM_TOOLS_COMPILER_COMPILE_H_
 #define SEPTUM_TOOLS_COMPILER_COMPILE_H_
 
@@ -14,16 +23,32 @@
 
 #include "absl/status/statusor.h"
 #include "policy/model.h"
+#include "tools/compiler/image.h"
 #include "tools/compiler/page_tables.h"
 
 namespace septum::compiler {
 
 inline constexpr uint64_t kBlobOffsetInKernelMemory = 2u << 20;
 
-// The guest-physical mappings of domain `d`, sorted by guest address.
-std::vector<Mapping> DomainMappings(const policy::System& system, uint32_t d);
+// The guest-physical mappings of domain `d`, sorted by guest address: memory (regions and
+// channel ends) and, with `with_mmio`, the MMIO of the devices it owns.
+std::vector<Mapping> DomainMappings(const policy::System& system, uint32_t d, bool with_mmio = true);
 
-absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& system);
+// Domain indices of the model in canonical order (sorted by name).
+std::vector<uint32_t> CanonicalOrder(const policy::System& system);
+
+// Where a raw (non-ELF) image of domain `d` is loaded: the lowest guest-physical address of
+// its memory regions (0 if it has none).
+uint64_t RawLoadAddress(const policy::System& system, uint32_t d);
+
+// Reads every domain's image (Domain::image_path), in model order. Errors name the domain.
+absl::StatusOr<std::vector<Image>> ReadImages(const policy::System& system);
+
+// `images`: one per model domain (model order), or nullptr for a policy-only blob (flag
+// kSystemNoImages: inspectable and provable, refused by the kernel). Fails if a segment does
+// not lie inside one memory region of its domain or needs access the region does not grant,
+// if the IRQ vectors run out, or if the blob does not fit in kernel memory.
+absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& system, const std::vector<Image>* images);
 
 }  // namespace septum::compiler
 

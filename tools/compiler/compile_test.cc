@@ -1,12 +1,13 @@
 // The compiler's blob, read back from its bytes by the independent decoders, says what the
-// model says, for every example: NPT and EPT runs equal the domain's mappings, exactly the
-// owned ports pass, the container checks out, and the bytes are deterministic.
+// model says, for every example; the validator proves it and catches tampering; the bytes do
+// not depend on the order of declarations; images become segments inside the domain's memory.
 #include "tools/compiler/compile.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "kernel/abi/tables.h"
 #include "kernel/core/blob.h"
@@ -16,6 +17,8 @@
 #include "proofs/tv/io_decode.h"
 #include "proofs/tv/validate.h"
 #include "proofs/tv/walk.h"
+#include "tools/compiler/blob_writer.h"
+#include "tools/compiler/testing/test_images.h"
 
 namespace septum::compiler {
 namespace {
@@ -26,6 +29,15 @@ std::vector<tv::Run> Merged(const std::vector<Mapping>& ms) {
   return tv::CanonicalRuns(runs);
 }
 
+std::string Failures(const tv::TvOutcome& o) {
+  std::string s;
+  for (const proofs::ObligationResult& r : o.results) {
+    for (const proofs::Counterexample& c : r.counterexamples) s += std::string(r.info->id) + ": " + c.message + "\n";
+    if (r.verdict == proofs::Verdict::kUnknown) s += std::string(r.info->id) + ": unknown: " + r.unknown_reason + "\n";
+  }
+  return s;
+}
+
 TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
   size_t examples = 0;
   for (const auto& entry : std::filesystem::directory_iterator("policy/examples")) {
@@ -34,15 +46,17 @@ TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
     const policy::CheckOutcome out = policy::CheckPolicyFile(entry.path().string());
     ASSERT_TRUE(out.accepted()) << entry.path();
     const policy::System& s = *out.system;
-    absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(s);
+    absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(s, nullptr);
     ASSERT_TRUE(blob.ok()) << entry.path() << ": " << blob.status();
-    EXPECT_EQ(*blob, *CompileTables(s)) << "not deterministic";
+    EXPECT_EQ(*blob, *CompileTables(s, nullptr)) << "not deterministic";
     const tv::BlobReader reader(*blob);
     ASSERT_EQ(reader.problem(), BlobProblem::kNone);
     EXPECT_EQ(reader.header().load_address, s.kernel.memory.base + kBlobOffsetInKernelMemory);
     ASSERT_EQ(reader.DomainCount(), s.domains.size());
-    for (uint32_t d = 0; d < s.domains.size(); ++d) {
-      const tables::DomainRecord r = reader.Domain(d);
+    const std::vector<uint32_t> order = CanonicalOrder(s);
+    for (uint32_t c = 0; c < s.domains.size(); ++c) {
+      const uint32_t d = order[c];
+      const tables::DomainRecord r = reader.Domain(c);
       EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.name)), s.domains[d].name);
       const std::vector<tv::Run> want = Merged(DomainMappings(s, d));
       for (auto [format, root] : {std::pair{paging::Format::kNpt, r.npt_root}, std::pair{paging::Format::kEpt, r.ept_root}}) {
@@ -63,12 +77,70 @@ TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
       }
     }
     EXPECT_TRUE(tv::DumpBlob(*blob).ok());
-    for (const proofs::ObligationResult& r : tv::ValidateTables(s, *blob)) {
-      EXPECT_EQ(r.verdict, proofs::Verdict::kProven)
-          << entry.path() << " " << r.info->id << (r.counterexamples.empty() ? "" : ": " + r.counterexamples[0].message);
-    }
+    const tv::TvOutcome v = tv::ValidateTables(s, *blob, nullptr);
+    EXPECT_TRUE(v.ok()) << entry.path() << "\n" << Failures(v);
+    EXPECT_EQ(v.coverage.covered, v.coverage.bytes) << entry.path() << "\n" << tv::CoverageText(v.coverage);
+    EXPECT_EQ(v.coverage.bytes, blob->size());
   }
   EXPECT_GE(examples, 4u);
+}
+
+// Reordering declarations that do not change meaning (items, domains, devices, channels,
+// control lines, the lists inside them) gives the same bytes.
+TEST(CompileTest, DeclarationOrderDoesNotMatter) {
+  for (const char* name : {"demo", "driver_domain"}) {
+    const policy::CheckOutcome a = policy::CheckPolicyFile(std::string("policy/examples/") + name + ".policy");
+    const policy::CheckOutcome b = policy::CheckPolicyFile(std::string("tools/compiler/testdata/") + name + "_reordered.policy");
+    ASSERT_TRUE(a.accepted() && b.accepted()) << name;
+    ASSERT_NE(a.system->domains[0].name, b.system->domains[0].name) << name << ": the reordered copy must reorder domains";
+    EXPECT_EQ(*CompileTables(*a.system, nullptr), *CompileTables(*b.system, nullptr)) << name;
+  }
+}
+
+// A copy of the demo in a scratch folder, with test images next to it.
+struct DemoWithImages {
+  policy::CheckOutcome out;
+  std::vector<Image> images;
+  std::vector<uint8_t> blob;
+};
+
+DemoWithImages MakeDemo() {
+  const std::filesystem::path dir = std::filesystem::path(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") / "demo";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file("policy/examples/demo.policy", dir / "demo.policy", std::filesystem::copy_options::overwrite_existing);
+  DemoWithImages d{policy::CheckPolicyFile((dir / "demo.policy").string()), {}, {}};
+  EXPECT_TRUE(d.out.accepted());
+  EXPECT_TRUE(testing::WriteTestImages(*d.out.system));
+  absl::StatusOr<std::vector<Image>> images = ReadImages(*d.out.system);
+  EXPECT_TRUE(images.ok()) << images.status();
+  d.images = *images;
+  absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(*d.out.system, &d.images);
+  EXPECT_TRUE(blob.ok()) << blob.status();
+  d.blob = *blob;
+  return d;
+}
+
+TEST(CompileTest, ImagesBecomeSegmentsInsideTheDomain) {
+  const DemoWithImages d = MakeDemo();
+  const tv::TvOutcome v = tv::ValidateTables(*d.out.system, d.blob, &d.images);
+  EXPECT_TRUE(v.ok()) << Failures(v);
+  EXPECT_EQ(v.coverage.covered, v.coverage.bytes) << tv::CoverageText(v.coverage);
+  const std::string dump = *tv::DumpBlob(d.blob);
+  EXPECT_NE(dump.find("image: elf64"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("image: raw"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("segment gpa"), std::string::npos) << dump;
+  // The same blob checked as if built without images: the image facts are then wrong.
+  EXPECT_FALSE(tv::ValidateTables(*d.out.system, d.blob, nullptr).ok());
+  // A segment outside the domain's memory: the compiler refuses, naming domain and segment.
+  std::vector<Image> bad = d.images;
+  bad[0].segments[0].guest = uint64_t{1} << 40;
+  absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(*d.out.system, &bad);
+  ASSERT_FALSE(blob.ok());
+  EXPECT_NE(std::string(blob.status().message()).find("does not lie inside one memory region"), std::string::npos) << blob.status();
+  // A changed image is caught by the validator (its digest and segments are in the blob).
+  bad = d.images;
+  bad[1].sha256[0] ^= 1;
+  EXPECT_FALSE(tv::ValidateTables(*d.out.system, d.blob, &bad).ok());
 }
 
 // Flips one bit, then reseals the blob (so only the validator, not the hash, can object).
@@ -76,53 +148,73 @@ std::vector<uint8_t> FlipAndReseal(std::vector<uint8_t> blob, uint64_t phys, uns
   tables::BlobHeader h;
   std::memcpy(&h, blob.data(), sizeof(h));
   blob[phys - h.load_address] ^= static_cast<uint8_t>(1u << bit);
-  std::vector<uint64_t> words((blob.size() + 7) / 8);
-  std::memcpy(words.data(), blob.data(), blob.size());
-  const Sha256::Digest d = BlobDigest(Span<const uint8_t>(reinterpret_cast<const uint8_t*>(words.data()), blob.size()));
-  std::memcpy(blob.data() + offsetof(tables::BlobHeader, sha256), d.bytes, 32);
+  Reseal(&blob);
   return blob;
+}
+
+const proofs::ObligationResult& Result(const tv::TvOutcome& o, const char* id) {
+  for (const proofs::ObligationResult& r : o.results) {
+    if (std::string(r.info->id) == id) return r;
+  }
+  static proofs::ObligationResult none;
+  return none;
 }
 
 TEST(CompileTest, ValidatorCatchesTamperedTables) {
   const policy::CheckOutcome out = policy::CheckPolicyFile("policy/examples/demo.policy");
   ASSERT_TRUE(out.accepted());
-  const std::vector<uint8_t> blob = *CompileTables(*out.system);
-  tables::BlobHeader h;
-  std::memcpy(&h, blob.data(), sizeof(h));
-  tables::DomainRecord sandbox;
-  std::memcpy(&sandbox, blob.data() + sizeof(h) + 3 * sizeof(tables::SectionEntry) + 2 * sizeof(sandbox), sizeof(sandbox));
+  const std::vector<uint8_t> blob = *CompileTables(*out.system, nullptr);
+  const tv::BlobReader reader(blob);
+  // Canonical order: dom0, sandbox, worker.
+  const tables::DomainRecord dom0 = reader.Domain(0), sandbox = reader.Domain(1);
+  ASSERT_EQ(std::string(reinterpret_cast<const char*>(sandbox.name)), "sandbox");
   // sandbox's NPT root entry 0 -> its level-3 table; find the 2 MiB leaf two levels down and
   // clear its writable bit (byte 0, bit 1): the tables would then say r-x where the policy says rwx.
   auto entry = [&](uint64_t phys) {
     uint64_t e;
-    std::memcpy(&e, blob.data() + (phys - h.load_address), 8);
+    std::memcpy(&e, blob.data() + (phys - reader.header().load_address), 8);
     return e;
   };
   const uint64_t l3 = entry(sandbox.npt_root) & paging::kAddressMask;
   const uint64_t l2 = entry(l3) & paging::kAddressMask;
   ASSERT_TRUE(entry(l2) & paging::npt::kLarge);
-  std::vector<proofs::ObligationResult> r = tv::ValidateTables(*out.system, FlipAndReseal(blob, l2, 1));
-  EXPECT_EQ(r[0].verdict, proofs::Verdict::kFailed);
-  ASSERT_FALSE(r[0].counterexamples.empty());
-  EXPECT_NE(r[0].counterexamples[0].message.find("`sandbox`"), std::string::npos) << r[0].counterexamples[0].message;
+  tv::TvOutcome r = tv::ValidateTables(*out.system, FlipAndReseal(blob, l2, 1), nullptr);
+  const proofs::ObligationResult& p10 = Result(r, "P10-page-tables");
+  EXPECT_EQ(p10.verdict, proofs::Verdict::kFailed);
+  ASSERT_FALSE(p10.counterexamples.empty());
+  EXPECT_NE(p10.counterexamples[0].message.find("`sandbox`"), std::string::npos) << p10.counterexamples[0].message;
   // Moving the leaf's frame by 2 MiB (bit 21 = byte 2, bit 5) maps another domain's memory.
-  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, l2 + 2, 5));
-  EXPECT_EQ(r[0].verdict, proofs::Verdict::kFailed);
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, l2 + 2, 5), nullptr);
+  EXPECT_EQ(Result(r, "P10-page-tables").verdict, proofs::Verdict::kFailed);
   // A port let through: clear the IOPM bit of port 0x60 for dom0.
-  tables::DomainRecord dom0;
-  std::memcpy(&dom0, blob.data() + sizeof(h) + 3 * sizeof(tables::SectionEntry), sizeof(dom0));
-  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, dom0.svm_iopm + 0x60 / 8, 0x60 % 8));
-  EXPECT_EQ(r[1].verdict, proofs::Verdict::kFailed);
-  EXPECT_NE(r[1].counterexamples[0].message.find("0x60 passes but is not owned"), std::string::npos) << r[1].counterexamples[0].message;
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, dom0.svm_iopm + 0x60 / 8, 0x60 % 8), nullptr);
+  const proofs::ObligationResult& p12 = Result(r, "P12-io-msr-bitmaps");
+  EXPECT_EQ(p12.verdict, proofs::Verdict::kFailed);
+  ASSERT_FALSE(p12.counterexamples.empty());
+  EXPECT_NE(p12.counterexamples[0].message.find("0x60 passes but is not owned"), std::string::npos) << p12.counterexamples[0].message;
   // And an owned port made to exit: com2's 0x2f8 in dom0's VMX bitmap.
-  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, dom0.vmx_io_bitmaps + 0x2f8 / 8, 0x2f8 % 8));
-  EXPECT_EQ(r[1].verdict, proofs::Verdict::kFailed);
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, dom0.vmx_io_bitmaps + 0x2f8 / 8, 0x2f8 % 8), nullptr);
+  EXPECT_EQ(Result(r, "P12-io-msr-bitmaps").verdict, proofs::Verdict::kFailed);
+  // A right granted that the policy does not give: dom0's first right gains a bit.
+  const tables::SectionEntry* rights = reader.Section(tables::SectionKind::kRights);
+  r = tv::ValidateTables(*out.system, FlipAndReseal(blob, reader.header().load_address + rights->offset + 8, 7), nullptr);
+  const proofs::ObligationResult& p14 = Result(r, "P14-records");
+  EXPECT_EQ(p14.verdict, proofs::Verdict::kFailed);
+  // A hypercall group granted to sandbox (which has none).
+  const tables::SectionEntry* doms = reader.Section(tables::SectionKind::kDomains);
+  r = tv::ValidateTables(*out.system,
+                         FlipAndReseal(blob, reader.header().load_address + doms->offset + sizeof(tables::DomainRecord) +
+                                                 offsetof(tables::DomainRecord, hypercalls), 0),
+                         nullptr);
+  ASSERT_FALSE(Result(r, "P14-records").counterexamples.empty());
+  EXPECT_NE(Result(r, "P14-records").counterexamples[0].message.find("hypercall group bit of `sandbox`"), std::string::npos)
+      << Result(r, "P14-records").counterexamples[0].message;
 }
 
 TEST(CompileTest, DumpRefusesABrokenBlob) {
   const policy::CheckOutcome out = policy::CheckPolicyFile("policy/examples/demo.policy");
   ASSERT_TRUE(out.accepted());
-  std::vector<uint8_t> blob = *CompileTables(*out.system);
+  std::vector<uint8_t> blob = *CompileTables(*out.system, nullptr);
   blob[5000] ^= 0x40;
   absl::StatusOr<std::string> d = tv::DumpBlob(blob);
   ASSERT_FALSE(d.ok());

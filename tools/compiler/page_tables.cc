@@ -5,13 +5,23 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "kernel/abi/iommu.h"
 
 namespace septum::compiler {
 namespace {
 
 using namespace paging;
 
+// A leaf at level 1 (4 KiB) or, when `large`, level 2 (2 MiB). The IOMMU formats have no
+// execute right: kExec is ignored for them.
 uint64_t LeafBits(Format f, uint8_t access, bool large) {
+  if (f == Format::kAmdViIo) {  // NextLevel 0 marks the leaf at either level (AMD IOMMU §2.2.3)
+    using namespace iommu::amdvi;
+    return kPresent | NextLevel(0) | kIoRead | ((access & kWrite) ? kIoWrite : 0);
+  }
+  if (f == Format::kVtdSl) {  // VT-d §9.8: R, W, PS for a 2 MiB page
+    return iommu::vtd::kRead | ((access & kWrite) ? iommu::vtd::kWrite : 0) | (large ? iommu::vtd::kLarge : 0);
+  }
   if (f == Format::kNpt) {
     uint64_t e = npt::kPresent | npt::kUser;
     if (access & kWrite) e |= npt::kWritable;
@@ -26,10 +36,20 @@ uint64_t LeafBits(Format f, uint8_t access, bool large) {
   return e;
 }
 
-// A non-leaf entry grants everything; the leaf decides (effective W is the AND over levels,
-// NX the OR: APM Vol 2 §5.6; EPT: SDM Vol 3C §29.3.3).
-uint64_t TableBits(Format f) {
-  return f == Format::kNpt ? (npt::kPresent | npt::kWritable | npt::kUser) : (ept::kRead | ept::kWrite | ept::kExec);
+// A non-leaf entry at `level` grants everything; the leaf decides (effective W is the AND over
+// levels, NX the OR: APM Vol 2 §5.6; EPT: SDM Vol 3C §29.3.3; AMD IOMMU §2.2.3 and VT-d §9.8:
+// IR/IW and R/W are ANDed). An AMD-Vi PDE names the level below it in NextLevel.
+uint64_t TableBits(Format f, unsigned level) {
+  switch (f) {
+    case Format::kNpt: return npt::kPresent | npt::kWritable | npt::kUser;
+    case Format::kEpt: return ept::kRead | ept::kWrite | ept::kExec;
+    case Format::kAmdViIo: {
+      using namespace iommu::amdvi;
+      return kPresent | NextLevel(level - 1) | kIoRead | kIoWrite;
+    }
+    case Format::kVtdSl: return iommu::vtd::kRead | iommu::vtd::kWrite;
+  }
+  return 0;
 }
 
 class Builder {
@@ -45,7 +65,7 @@ class Builder {
       if (entry != 0 && IsLeaf(entry, level)) return false;
       if (entry == 0) {
         const size_t child = NewTable();
-        Entry(table, IndexAt(gpa, level)) = ((base_ + child * kPageSize) & kAddressMask) | TableBits(format_);
+        Entry(table, IndexAt(gpa, level)) = ((base_ + child * kPageSize) & kAddressMask) | TableBits(format_, level);
         table = child;
       } else {
         table = static_cast<size_t>(((entry & kAddressMask) - base_) / kPageSize);
@@ -73,7 +93,14 @@ class Builder {
 
  private:
   bool IsLeaf(uint64_t entry, unsigned level) const {
-    return level > 1 && (entry & (format_ == Format::kNpt ? npt::kLarge : ept::kLarge));
+    if (level == 1) return false;
+    switch (format_) {
+      case Format::kNpt: return entry & npt::kLarge;
+      case Format::kEpt: return entry & ept::kLarge;
+      case Format::kAmdViIo: return (entry & iommu::amdvi::kNextLevelMask) == iommu::amdvi::NextLevel(0);
+      case Format::kVtdSl: return entry & iommu::vtd::kLarge;
+    }
+    return false;
   }
   size_t NewTable() {
     tables_.emplace_back(kEntriesPerTable, 0);
