@@ -123,11 +123,42 @@ TEST(WalkTest, OneGibLeafAndEptNotPresent) {
   auto b = Pages(2);
   Put(b, 0, 0, (base + 0x1000) | kRead | kWrite | kExec);
   Put(b, 1, 1, (uint64_t{1} << 30) | kRead | kLarge | kMemoryTypeWriteBack);  // a 1 GiB leaf
-  Put(b, 1, 2, (uint64_t{2} << 30) | kLarge | kMemoryTypeWriteBack);           // R=W=X=0: absent
   auto w = tv::WalkToRuns(Format::kEpt, b, base);
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_EQ(w->runs.size(), 1u);
   EXPECT_EQ(w->runs[0], (tv::Run{uint64_t{1} << 30, uint64_t{1} << 30, uint64_t{1} << 30, paging::kRead}));
+  // Strict decoding: an absent entry (R=W=X=0) with stray bits, a leaf whose memory type is not
+  // write-back, an ignored or accessed bit: all refused, never left to the hardware.
+  auto refused = [&](unsigned index, uint64_t e) {
+    auto c = b;
+    Put(c, 1, index, e);
+    return !tv::WalkToRuns(Format::kEpt, c, base).ok();
+  };
+  EXPECT_TRUE(refused(2, (uint64_t{2} << 30) | kLarge | kMemoryTypeWriteBack));
+  EXPECT_TRUE(refused(2, (uint64_t{2} << 30) | kRead | kLarge));                          // memory type UC
+  EXPECT_TRUE(refused(2, (uint64_t{2} << 30) | kRead | kLarge | kMemoryTypeWriteBack | (1ull << 8)));  // accessed
+  EXPECT_TRUE(refused(2, (uint64_t{2} << 30) | kRead | kLarge | kMemoryTypeWriteBack | (1ull << 63)));  // suppress #VE
+  EXPECT_FALSE(refused(2, (uint64_t{2} << 30) | kRead | kLarge | kMemoryTypeWriteBack));
+}
+
+TEST(WalkTest, NptIsStrict) {
+  using namespace paging::npt;
+  const uint64_t base = 0x100000;
+  auto b = Pages(2);
+  Put(b, 0, 0, (base + 0x1000) | kPresent | kWritable | kUser);
+  Put(b, 1, 1, (uint64_t{1} << 30) | kPresent | kUser | kLarge);  // a 1 GiB leaf, r-x
+  auto w = tv::WalkToRuns(Format::kNpt, b, base);
+  ASSERT_TRUE(w.ok()) << w.status();
+  auto refused = [&](uint64_t e) {
+    auto c = b;
+    Put(c, 1, 1, e);
+    return !tv::WalkToRuns(Format::kNpt, c, base).ok();
+  };
+  EXPECT_TRUE(refused((uint64_t{1} << 30) | kUser | kLarge));                      // absent, not zero
+  EXPECT_TRUE(refused((uint64_t{1} << 30) | kPresent | kUser | kLarge | (1 << 5)));  // accessed
+  EXPECT_TRUE(refused((uint64_t{1} << 30) | kPresent | kUser | kLarge | (1 << 4)));  // cache disable
+  EXPECT_TRUE(refused((uint64_t{1} << 30) | kPresent | kUser | kLarge | (1ull << 9)));  // available
+  EXPECT_TRUE(refused((uint64_t{1} << 30) | kPresent | kUser | kLarge | (1ull << 52)));  // available
 }
 
 }  // namespace

@@ -276,9 +276,7 @@ TEST(IommuTablesTest, AmdViPageTableRules) {
   ASSERT_TRUE(good.ok()) << good.status();
   ASSERT_EQ(good->runs.size(), 1u);
   EXPECT_EQ(good->runs[0], (tv::Run{0x5000, 0x7000, 0x1000, kRead}));  // IW ANDed away
-  auto absent = chain(0x7000 | rw);  // PR=0: nothing, other bits ignored
-  ASSERT_TRUE(absent.ok());
-  EXPECT_TRUE(absent->runs.empty());
+  EXPECT_FALSE(chain(0x7000 | rw).ok());  // PR=0 with other bits set: refused (absent entries are all zeros)
   EXPECT_FALSE(chain(0x7000 | kPresent | NextLevel(7) | rw).ok());   // NextLevel 7
   EXPECT_FALSE(chain(0x7000 | kPresent | NextLevel(1) | rw).ok());   // level-1 entry pointing on
   EXPECT_FALSE(chain(0x7000 | kPresent | kForceCoherent | rw).ok());  // FC
@@ -311,7 +309,6 @@ TEST(IommuTablesTest, VtdSecondLevelRules) {
   Put(b, 0, 0, (base + 0x1000) | R | W);
   Put(b, 1, 1, (uint64_t{1} << 30) | R | PS);  // a 1 GiB leaf (never built, decoded)
   Put(b, 1, 2, (uint64_t{2} << 30) | W | PS);  // write-only: reported, not refused
-  Put(b, 1, 3, (uint64_t{3} << 30) | PS);      // R=W=0: absent
   auto w = tv::WalkToRuns(Format::kVtdSl, b, base);
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_EQ(w->runs.size(), 2u);
@@ -322,6 +319,7 @@ TEST(IommuTablesTest, VtdSecondLevelRules) {
     Put(c, 1, index, e);
     return tv::WalkToRuns(Format::kVtdSl, c, base).ok();
   };
+  EXPECT_FALSE(one(3, (uint64_t{3} << 30) | PS));                     // R=W=0 with other bits: refused
   EXPECT_FALSE(one(4, (uint64_t{4} << 30) | R | PS | (1ull << 11)));  // SNP
   EXPECT_FALSE(one(4, (uint64_t{4} << 30) | R | PS | (1ull << 2)));   // X
   EXPECT_FALSE(one(4, (uint64_t{4} << 30) | R | PS | (1ull << 62)));  // TM / reserved
