@@ -151,7 +151,7 @@ inline constexpr uint32_t kChannelNotify = 1u << 0;
 struct IrqRoute {
   uint32_t irq;     // IOAPIC input (ISA IRQs identity-mapped)
   uint32_t owner;   // domain index, or kKernelOwner
-  uint32_t vector;  // host vector the IOAPIC delivers it on: kFirstIrqVector + position
+  uint32_t vector;  // host vector on `cpu`: kFirstIrqVector + its position among that CPU's routes
   uint32_t cpu;     // the CPU it is delivered to: the owner's lowest CPU (CPU 0 for the kernel)
 };
 static_assert(sizeof(IrqRoute) == 16, "ABI: IRQ route size");

@@ -114,11 +114,17 @@ absl::StatusOr<Plan> MakePlan(const policy::System& s, const std::vector<Image>*
     for (const policy::Irq& irq : dev.irqs) p.routes.push_back({irq.number, owner, 0, cpu});
   }
   std::sort(p.routes.begin(), p.routes.end(), [](const tables::IrqRoute& a, const tables::IrqRoute& b) { return a.irq < b.irq; });
-  if (p.routes.size() > tables::kLastIrqVector - tables::kFirstIrqVector + 1) {
-    return absl::ResourceExhaustedError(absl::StrFormat("%d IRQs are routed but only %d vectors exist for them",
-                                                        p.routes.size(), tables::kLastIrqVector - tables::kFirstIrqVector + 1));
+  // Vectors are per CPU (each CPU has its own IDT): the n-th route to a CPU, in IRQ order,
+  // gets vector 0x30 + n.
+  std::map<uint32_t, uint32_t> used;  // cpu -> routes so far
+  for (tables::IrqRoute& rt : p.routes) {
+    const uint32_t n = used[rt.cpu]++;
+    if (n > tables::kLastIrqVector - tables::kFirstIrqVector) {
+      return absl::ResourceExhaustedError(absl::StrFormat("more than %d IRQs are routed to CPU %d: spread their owners over more CPUs",
+                                                          tables::kLastIrqVector - tables::kFirstIrqVector + 1, rt.cpu));
+    }
+    rt.vector = tables::kFirstIrqVector + n;
   }
-  for (uint32_t i = 0; i < p.routes.size(); ++i) p.routes[i].vector = tables::kFirstIrqVector + i;
   if (images) {
     absl::Status st = PlanSegments(s, *images, &p);
     if (!st.ok()) return st;

@@ -13,8 +13,9 @@
 // (writer rw, reader r) and the MMIO of the devices it owns (identity-mapped, rw, never
 // executable). A DMA-capable device's IOMMU tables (AMD-Vi and VT-d) map its owner's regions
 // and channel ends at the owner's guest-physical addresses (r/w only, no MMIO); every other
-// device ID is blocked. IRQs of owned devices are routed to the owner's lowest CPU on vectors
-// 0x30 upward, in IRQ order. The schedule is in ticks of 1 µs.
+// device ID is blocked. IRQs of owned devices are routed to the owner's lowest CPU, on that
+// CPU's vectors 0x30 upward in IRQ order. The schedule is in ticks of 1 µs. Domains that own
+// the same ports share one set of I/O and MSR bitmaps (the hardware only reads them).
 #ifndef SEPTUM_TOOLS_COMPILER_COMPILE_H_
 #define SEPTUM_TOOLS_COMPILER_COMPILE_H_
 
