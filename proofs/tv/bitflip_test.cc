@@ -17,7 +17,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
 #include <mutex>
 #include <random>
 #include <regex>
@@ -37,21 +36,13 @@
 namespace septum::tv {
 namespace {
 
-struct Demo {
-  policy::CheckOutcome out;
-  std::vector<compiler::Image> images;
-  std::vector<uint8_t> blob;
-};
+using Demo = compiler::testing::CompiledWithImages;
 
 Demo Build() {
-  const std::filesystem::path dir = std::filesystem::path(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") / "bitflip";
-  std::filesystem::create_directories(dir);
-  std::filesystem::copy_file("policy/examples/demo.policy", dir / "demo.policy", std::filesystem::copy_options::overwrite_existing);
-  Demo d{policy::CheckPolicyFile((dir / "demo.policy").string()), {}, {}};
+  const char* tmp = getenv("TEST_TMPDIR");
+  Demo d = compiler::testing::CompileWithTestImages("policy/examples/demo.policy", std::string(tmp ? tmp : "/tmp") + "/bitflip");
   EXPECT_TRUE(d.out.accepted());
-  EXPECT_TRUE(compiler::testing::WriteTestImages(*d.out.system));
-  d.images = *compiler::ReadImages(*d.out.system);
-  d.blob = *compiler::CompileTables(*d.out.system, &d.images);
+  EXPECT_FALSE(d.blob.empty());
   return d;
 }
 

@@ -529,12 +529,8 @@ class Validator {
   }
 
   void P13Irqs(ObligationResult* r) {
-    absl::StatusOr<std::vector<tables::IrqRoute>> routes = reader_.Records<tables::IrqRoute>(tables::SectionKind::kIrqRoutes);
-    if (!routes.ok()) {
-      Fail(r, std::string(routes.status().message()));
-      return;
-    }
-    CoverSection(tables::SectionKind::kIrqRoutes);
+    const std::optional<std::vector<tables::IrqRoute>> routes = ReadRecords<tables::IrqRoute>(r, tables::SectionKind::kIrqRoutes);
+    if (!routes) return;
     std::vector<Tuple> have, want;
     for (const tables::IrqRoute& rt : *routes) have.push_back({rt.irq, rt.owner});
     for (const policy::Device& dev : s_.devices) {
@@ -629,6 +625,18 @@ class Validator {
     }
   }
 
+  // The records of a section, marked covered; nullopt (and a failure) if it cannot be read.
+  template <typename T>
+  std::optional<std::vector<T>> ReadRecords(ObligationResult* r, tables::SectionKind kind) {
+    absl::StatusOr<std::vector<T>> v = reader_.Records<T>(kind);
+    if (!v.ok()) {
+      Fail(r, std::string(v.status().message()));
+      return std::nullopt;
+    }
+    CoverSection(kind);
+    return *std::move(v);
+  }
+
   void CoverSection(tables::SectionKind kind) {
     const tables::SectionEntry* sec = reader_.Section(kind);
     if (sec) reader_.CoverOffset(sec->offset, sec->size);
@@ -713,12 +721,8 @@ class Validator {
   }
 
   void P14Rights(ObligationResult* r) {
-    absl::StatusOr<std::vector<tables::ControlRight>> rights = reader_.Records<tables::ControlRight>(tables::SectionKind::kRights);
-    if (!rights.ok()) {
-      Fail(r, std::string(rights.status().message()));
-      return;
-    }
-    CoverSection(tables::SectionKind::kRights);
+    const std::optional<std::vector<tables::ControlRight>> rights = ReadRecords<tables::ControlRight>(r, tables::SectionKind::kRights);
+    if (!rights) return;
     std::vector<Tuple> have, want;
     for (size_t i = 0; i < rights->size(); ++i) {
       const tables::ControlRight& g = (*rights)[i];
@@ -759,12 +763,8 @@ class Validator {
   }
 
   void P14Channels(ObligationResult* r) {
-    absl::StatusOr<std::vector<tables::ChannelRecord>> chans = reader_.Records<tables::ChannelRecord>(tables::SectionKind::kChannels);
-    if (!chans.ok()) {
-      Fail(r, std::string(chans.status().message()));
-      return;
-    }
-    CoverSection(tables::SectionKind::kChannels);
+    const std::optional<std::vector<tables::ChannelRecord>> chans = ReadRecords<tables::ChannelRecord>(r, tables::SectionKind::kChannels);
+    if (!chans) return;
     std::vector<uint32_t> order(s_.channels.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return s_.channels[a].name < s_.channels[b].name; });
@@ -870,12 +870,8 @@ class Validator {
   // the domain's own memory, at the host address its own NPT and EPT give.
   void P14Segments(ObligationResult* r) {
     if (records_broken_) return;
-    absl::StatusOr<std::vector<tables::SegmentRecord>> segs = reader_.Records<tables::SegmentRecord>(tables::SectionKind::kSegments);
-    if (!segs.ok()) {
-      Fail(r, std::string(segs.status().message()));
-      return;
-    }
-    CoverSection(tables::SectionKind::kSegments);
+    const std::optional<std::vector<tables::SegmentRecord>> segs = ReadRecords<tables::SegmentRecord>(r, tables::SectionKind::kSegments);
+    if (!segs) return;
     std::vector<Tuple> have, want;
     for (const tables::SegmentRecord& sg : *segs) have.push_back({sg.domain, sg.guest, sg.file_offset, sg.file_size, sg.mem_size, sg.access});
     for (uint32_t c = 0; c < records_.size(); ++c) {

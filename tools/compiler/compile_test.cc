@@ -7,7 +7,6 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "kernel/abi/tables.h"
 #include "kernel/core/blob.h"
@@ -97,31 +96,16 @@ TEST(CompileTest, DeclarationOrderDoesNotMatter) {
   }
 }
 
-// A copy of the demo in a scratch folder, with test images next to it.
-struct DemoWithImages {
-  policy::CheckOutcome out;
-  std::vector<Image> images;
-  std::vector<uint8_t> blob;
-};
-
-DemoWithImages MakeDemo() {
-  const std::filesystem::path dir = std::filesystem::path(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") / "demo";
-  std::filesystem::create_directories(dir);
-  std::filesystem::copy_file("policy/examples/demo.policy", dir / "demo.policy", std::filesystem::copy_options::overwrite_existing);
-  DemoWithImages d{policy::CheckPolicyFile((dir / "demo.policy").string()), {}, {}};
+testing::CompiledWithImages MakeDemo() {
+  const char* tmp = getenv("TEST_TMPDIR");
+  testing::CompiledWithImages d = testing::CompileWithTestImages("policy/examples/demo.policy", std::string(tmp ? tmp : "/tmp") + "/demo");
   EXPECT_TRUE(d.out.accepted());
-  EXPECT_TRUE(testing::WriteTestImages(*d.out.system));
-  absl::StatusOr<std::vector<Image>> images = ReadImages(*d.out.system);
-  EXPECT_TRUE(images.ok()) << images.status();
-  d.images = *images;
-  absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(*d.out.system, &d.images);
-  EXPECT_TRUE(blob.ok()) << blob.status();
-  d.blob = *blob;
+  EXPECT_FALSE(d.blob.empty());
   return d;
 }
 
 TEST(CompileTest, ImagesBecomeSegmentsInsideTheDomain) {
-  const DemoWithImages d = MakeDemo();
+  const testing::CompiledWithImages d = MakeDemo();
   const tv::TvOutcome v = tv::ValidateTables(*d.out.system, d.blob, &d.images);
   EXPECT_TRUE(v.ok()) << Failures(v);
   EXPECT_EQ(v.coverage.covered, v.coverage.bytes) << tv::CoverageText(v.coverage);

@@ -67,4 +67,19 @@ bool WriteTestImages(const policy::System& s) {
   return true;
 }
 
+CompiledWithImages CompileWithTestImages(const std::string& policy_path, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::filesystem::path copy = std::filesystem::path(dir) / std::filesystem::path(policy_path).filename();
+  std::filesystem::copy_file(policy_path, copy, std::filesystem::copy_options::overwrite_existing, ec);
+  CompiledWithImages c{policy::CheckPolicyFile(copy.string()), {}, {}};
+  if (!c.out.accepted() || !WriteTestImages(*c.out.system)) return c;
+  absl::StatusOr<std::vector<Image>> images = ReadImages(*c.out.system);
+  if (!images.ok()) return c;
+  c.images = *std::move(images);
+  absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(*c.out.system, &c.images);
+  if (blob.ok()) c.blob = *std::move(blob);
+  return c;
+}
+
 }  // namespace septum::compiler::testing

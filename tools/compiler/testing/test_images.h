@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "policy/frontend.h"
 #include "policy/model.h"
+#include "tools/compiler/image.h"
 
 namespace septum::compiler::testing {
 
@@ -19,6 +21,16 @@ std::vector<uint8_t> MinimalElf64(uint64_t base);
 
 // Writes every domain's image file at Domain::image_path (creating folders). False on an I/O error.
 bool WriteTestImages(const policy::System& system);
+
+// A policy compiled with test images: the policy file is copied into `dir` (created), the
+// images written next to the copy, read back and compiled. Check `out.accepted()` and that
+// `blob` is not empty.
+struct CompiledWithImages {
+  policy::CheckOutcome out;
+  std::vector<Image> images;
+  std::vector<uint8_t> blob;
+};
+CompiledWithImages CompileWithTestImages(const std::string& policy_path, const std::string& dir);
 
 }  // namespace septum::compiler::testing
 
