@@ -1,8 +1,9 @@
 // kernel/boot/main.cc — KernelEntry: the first C++ code, called by entry.S in long mode.
 //
-// Order: console, exception panic, banner, boot information, CPU capabilities. A machine the
-// kernel cannot run on (no Multiboot2 loader, no SVM+NPT and no VMX+EPT) ends the run with the
-// failure verdict and a line saying why; nothing is half-started.
+// Order: console, exception panic, banner, boot information, CPU capabilities, the tables blob.
+// A machine the kernel cannot run on (no Multiboot2 loader, no SVM+NPT and no VMX+EPT) or a
+// tables blob that fails its checks ends the run with the failure verdict and a line saying
+// why; nothing is half-started.
 #include <stdint.h>
 
 #include "kernel/abi/version.h"
@@ -12,12 +13,15 @@
 #include "kernel/arch/x86/serial.h"
 #include "kernel/boot/multiboot2.h"
 #include "kernel/core/cmdline.h"
+#include "kernel/core/tables_install.h"
 #include "kernel/core/virt_caps.h"
 
 extern "C" {
 using InitFunction = void (*)();
 extern InitFunction __init_array_start[];
 extern InitFunction __init_array_end[];
+extern char __kernel_start[];
+extern char __kernel_end[];
 }
 
 namespace septum {
@@ -36,11 +40,15 @@ void RunGlobalConstructors() {
   for (InitFunction* f = __init_array_start; f != __init_array_end; ++f) (*f)();
 }
 
+uint32_t boot_info_address = 0, boot_info_size = 0;
+
 void ReadBootInfo(uint32_t magic, uint32_t mbi_address) {
   if (magic != kMultiboot2BootMagic) Refuse("not started by a Multiboot2 loader (bad magic in EAX)");
   const auto* mbi = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(mbi_address));
   const Result<uint32_t> size = Multiboot2TotalSize(Span<const uint8_t>(mbi, 8));
   if (!size.ok()) Refuse("Multiboot2 boot information unreadable");
+  boot_info_address = mbi_address;
+  boot_info_size = size.value();
   const Status parsed = ParseMultiboot2(Span<const uint8_t>(mbi, size.value()), &boot_info);
   if (parsed != Status::kOk) {
     Print("boot: Multiboot2 boot information at {:#x} rejected: {}\n", mbi_address, parsed);
@@ -69,6 +77,56 @@ void RunSelfTests() {
   }
   Print("selftest: unknown self-test \"{}\"\n", test.value());
   Refuse("unknown self-test requested on the command line");
+}
+
+// The tables blob: the boot module whose command line is "tables". It is checked in place,
+// copied to the load address it was built for, and checked again there. Without one there is
+// nothing to run; a blob that fails any check stops the kernel before anything starts.
+void InstallTables() {
+  const BootModule* module = nullptr;
+  for (size_t i = 0; i < boot_info.module_count; ++i) {
+    if (boot_info.modules[i].cmdline == StringView("tables")) module = &boot_info.modules[i];
+  }
+  if (!module) {
+    Print("septum: no tables module (a boot module named \"tables\"): no domain to run\n");
+    return;
+  }
+  if (module->start % 8 != 0 || module->end < module->start) Refuse("tables blob refused: the module is not 8-byte aligned");
+  PhysRange ram[BootInfo::kMaxMemoryRanges];
+  size_t ram_count = 0;
+  for (size_t i = 0; i < boot_info.memory_count; ++i) {
+    if (boot_info.memory[i].type == 1) ram[ram_count++] = {boot_info.memory[i].base, boot_info.memory[i].length};
+  }
+  PhysRange reserved[BootInfo::kMaxModules + 2];
+  size_t reserved_count = 0;
+  const auto kernel_start = reinterpret_cast<uintptr_t>(__kernel_start), kernel_end = reinterpret_cast<uintptr_t>(__kernel_end);
+  reserved[reserved_count++] = {kernel_start, kernel_end - kernel_start};
+  reserved[reserved_count++] = {boot_info_address, boot_info_size};
+  for (size_t i = 0; i < boot_info.module_count; ++i) {
+    reserved[reserved_count++] = {boot_info.modules[i].start, boot_info.modules[i].end - boot_info.modules[i].start};
+  }
+  const Span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(module->start)), module->end - module->start);
+  const TablesInstall check =
+      CheckTablesInstall(bytes, Span<const PhysRange>(ram, ram_count), Span<const PhysRange>(reserved, reserved_count));
+  if (check.problem) {
+    if (check.container != BlobProblem::kNone) {
+      Print("septum: cannot run: tables blob refused: {}\n", BlobProblemText(check.container));
+      x86::EndRun(x86::RunVerdict::kFailure);
+    }
+    Print("tables: blob of {} bytes for {:#x}: {}\n", check.size, check.load_address, check.problem);
+    Refuse("tables blob refused");
+  }
+  auto* destination = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(check.load_address));
+  __builtin_memmove(destination, bytes.data(), check.size);  // runtime.cc provides memmove
+  BlobView view;
+  const BlobProblem again = ValidateBlob(Span<const uint8_t>(destination, check.size), &view);
+  if (again != BlobProblem::kNone) {
+    Print("septum: cannot run: tables blob refused after copying: {}\n", BlobProblemText(again));
+    x86::EndRun(x86::RunVerdict::kFailure);
+  }
+  Print("tables: installed {} bytes at {:#x}, format {}, {} domains\n", check.size, check.load_address, view.header->version,
+        check.domains);
+  Print("septum: running domains is not implemented yet: the run ends after the tables check\n");
 }
 
 VirtCaps DetectVirtualization() {
@@ -102,6 +160,6 @@ extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
   RunSelfTests();
   const VirtCaps caps = DetectVirtualization();
   Print("septum: {} backend selected; boot checks passed\n", BackendName(caps.backend));
-  // Domains come from the tables blob (a later milestone); with none, the run ends here.
+  InstallTables();
   x86::EndRun(x86::RunVerdict::kSuccess);
 }
