@@ -44,6 +44,25 @@ absl::Span<const uint8_t> BlobReader::At(uint64_t phys, uint64_t size) const {
   return absl::Span<const uint8_t>(view_.bytes.data() + (phys - load), size);
 }
 
+absl::StatusOr<ScheduleParts> BlobReader::Schedule() const {
+  const tables::SectionEntry* sec = Section(tables::SectionKind::kSchedule);
+  if (!sec) return absl::FailedPreconditionError("the blob has no schedule section");
+  const uint8_t* at = view_.bytes.data() + sec->offset;
+  ScheduleParts p;
+  if (sec->size < sizeof(p.header)) return absl::FailedPreconditionError("the schedule section is shorter than its header");
+  std::memcpy(&p.header, at, sizeof(p.header));
+  const tables::ScheduleHeader& h = p.header;
+  const uint64_t need = sizeof(h) + uint64_t{h.plan_count} * sizeof(tables::CpuPlan) + uint64_t{h.slot_count} * sizeof(tables::SlotRecord);
+  if (h.plan_count > sec->size || h.slot_count > sec->size || need != sec->size) {
+    return absl::FailedPreconditionError("the schedule section's size disagrees with its plan and slot counts");
+  }
+  p.plans.resize(h.plan_count);
+  p.slots.resize(h.slot_count);
+  if (!p.plans.empty()) std::memcpy(p.plans.data(), at + sizeof(h), p.plans.size() * sizeof(tables::CpuPlan));
+  if (!p.slots.empty()) std::memcpy(p.slots.data(), at + sizeof(h) + p.plans.size() * sizeof(tables::CpuPlan), p.slots.size() * sizeof(tables::SlotRecord));
+  return p;
+}
+
 void BlobReader::CoverOffset(uint64_t offset, uint64_t size) const {
   if (offset < size_ && size) covered_.push_back({offset, offset + std::min<uint64_t>(size, size_ - offset)});
 }

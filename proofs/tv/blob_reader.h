@@ -21,6 +21,13 @@ namespace septum::tv {
 // "page-tables", "io-bitmaps", ...
 const char* SectionName(tables::SectionKind kind);
 
+// The schedule section read into its parts (kernel/abi/tables.h): header, plans, slots.
+struct ScheduleParts {
+  tables::ScheduleHeader header{};
+  std::vector<tables::CpuPlan> plans;
+  std::vector<tables::SlotRecord> slots;
+};
+
 class BlobReader {
  public:
   // Copies the blob into 8-byte-aligned storage (as the kernel holds it) and checks it.
@@ -49,6 +56,9 @@ class BlobReader {
   }
   // The bytes at host-physical [phys, phys + size), or an empty span if not all in the blob.
   absl::Span<const uint8_t> At(uint64_t phys, uint64_t size) const;
+  // The schedule section, or an error if it is missing, shorter than its header, or of a size
+  // its plan and slot counts disagree with.
+  absl::StatusOr<ScheduleParts> Schedule() const;
   // Walks the tables rooted at `root`, which must lie in the page-table section; the walker is
   // given the section from the root to its end.
   absl::StatusOr<Walk> WalkTables(paging::Format format, uint64_t root) const;

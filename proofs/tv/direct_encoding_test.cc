@@ -152,10 +152,9 @@ TEST(DirectEncodingTest, WalkerAgreesWithDirectEncodingOnEveryExampleTable) {
     tables::SystemRecord sys;
     std::memcpy(&sys, blob.data() + reader.Section(tables::SectionKind::kSystem)->offset, sizeof(sys));
     const tables::SectionEntry* io = reader.Section(tables::SectionKind::kIommu);
-    const uint64_t end = reader.header().load_address + io->offset + io->size, pt = sys.amdvi_device_table + sys.amdvi_device_table_pages * 4096;
-    absl::StatusOr<DmaDecode> amd = DecodeAmdVi(reader.At(sys.amdvi_device_table, pt - sys.amdvi_device_table), sys.amdvi_device_table,
-                                                sys.amdvi_device_table_pages, reader.At(pt, sys.vtd_root_table - pt), pt);
-    absl::StatusOr<DmaDecode> vtd = DecodeVtd(reader.At(sys.vtd_root_table, end - sys.vtd_root_table), sys.vtd_root_table);
+    const uint64_t io_base = reader.header().load_address + io->offset;
+    absl::StatusOr<DmaDecode> amd = DecodeIommuSection(reader.At(io_base, io->size), io_base, sys, IommuVendor::kAmdVi);
+    absl::StatusOr<DmaDecode> vtd = DecodeIommuSection(reader.At(io_base, io->size), io_base, sys, IommuVendor::kVtd);
     ASSERT_TRUE(amd.ok() && vtd.ok());
     for (auto [decoded, fmt] : {std::pair{&*amd, Fmt::kAmdVi}, std::pair{&*vtd, Fmt::kVtd}}) {
       for (const DmaTranslation& d : decoded->translated) {

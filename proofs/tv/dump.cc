@@ -165,25 +165,16 @@ class Dumper {
   }
 
   void Schedule() {
-    const tables::SectionEntry* sec = r_.Section(tables::SectionKind::kSchedule);
-    if (!sec || sec->size < sizeof(tables::ScheduleHeader)) return;
-    const uint8_t* at = r_.view().bytes.data() + sec->offset;
-    tables::ScheduleHeader h;
-    std::memcpy(&h, at, sizeof(h));
-    const uint64_t need = sizeof(h) + uint64_t{h.plan_count} * sizeof(tables::CpuPlan) + uint64_t{h.slot_count} * sizeof(tables::SlotRecord);
-    if (h.plan_count > sec->size || h.slot_count > sec->size || need != sec->size) {
-      absl::StrAppend(&o_, "schedule: (counts disagree with the section size)\n");
+    absl::StatusOr<ScheduleParts> parts = r_.Schedule();
+    if (!parts.ok()) {
+      absl::StrAppend(&o_, "schedule: (", parts.status().message(), ")\n");
       return;
     }
-    absl::StrAppendFormat(&o_, "schedule: tick %d ns, major frame %d ticks\n", h.tick_ns, h.major_ticks);
-    for (uint32_t i = 0; i < h.plan_count; ++i) {
-      tables::CpuPlan p;
-      std::memcpy(&p, at + sizeof(h) + i * sizeof(p), sizeof(p));
+    absl::StrAppendFormat(&o_, "schedule: tick %d ns, major frame %d ticks\n", parts->header.tick_ns, parts->header.major_ticks);
+    for (const tables::CpuPlan& p : parts->plans) {
       absl::StrAppendFormat(&o_, "  cpu %d:", p.cpu);
-      for (uint64_t k = p.slot_first; k < uint64_t{p.slot_first} + p.slot_count && k < h.slot_count; ++k) {
-        tables::SlotRecord s;
-        std::memcpy(&s, at + sizeof(h) + h.plan_count * sizeof(tables::CpuPlan) + k * sizeof(s), sizeof(s));
-        absl::StrAppendFormat(&o_, " %s %d", DomainName(s.domain), s.ticks);
+      for (uint64_t k = p.slot_first; k < uint64_t{p.slot_first} + p.slot_count && k < parts->slots.size(); ++k) {
+        absl::StrAppendFormat(&o_, " %s %d", DomainName(parts->slots[k].domain), parts->slots[k].ticks);
       }
       absl::StrAppend(&o_, "\n");
     }
@@ -192,26 +183,21 @@ class Dumper {
   void Iommu() {
     const tables::SectionEntry* sec = r_.Section(tables::SectionKind::kIommu);
     if (!sec) return;
-    const uint64_t base = r_.header().load_address + sec->offset, end = base + sec->size;
-    const uint64_t dt = sys_.amdvi_device_table, pages = sys_.amdvi_device_table_pages, vtd = sys_.vtd_root_table;
-    if (dt != base || pages == 0 || pages > 512 || vtd < dt + pages * paging::kPageSize || vtd >= end) {
-      absl::StrAppendFormat(&o_, "iommu: the system record places the structures outside their section\n");
-      return;
-    }
-    const uint64_t pt_base = dt + pages * paging::kPageSize;
+    const uint64_t base = r_.header().load_address + sec->offset;
     for (int vendor = 0; vendor < 2; ++vendor) {
-      absl::StatusOr<DmaDecode> d = vendor == 0 ? DecodeAmdVi(r_.At(dt, pt_base - dt), dt, pages, r_.At(pt_base, vtd - pt_base), pt_base)
-                                                : DecodeVtd(r_.At(vtd, end - vtd), vtd);
+      absl::StatusOr<DmaDecode> d =
+          DecodeIommuSection(r_.At(base, sec->size), base, sys_, vendor == 0 ? IommuVendor::kAmdVi : IommuVendor::kVtd);
       const char* name = vendor == 0 ? "amd-vi" : "vt-d";
       if (!d.ok()) {
         absl::StrAppendFormat(&o_, "iommu %s: %s\n", name, d.status().message());
         continue;
       }
       if (vendor == 0) {
-        absl::StrAppendFormat(&o_, "iommu amd-vi: device table %#x, %d page%s (device IDs 0..%#x; higher IDs are aborted), %d table pages\n", dt,
-                              pages, pages == 1 ? "" : "s", pages * 128 - 1, d->table_pages.size());
+        const uint64_t pages = sys_.amdvi_device_table_pages;
+        absl::StrAppendFormat(&o_, "iommu amd-vi: device table %#x, %d page%s (device IDs 0..%#x; higher IDs are aborted), %d table pages\n",
+                              sys_.amdvi_device_table, pages, pages == 1 ? "" : "s", pages * 128 - 1, d->table_pages.size());
       } else {
-        absl::StrAppendFormat(&o_, "iommu vt-d: root table %#x, %d table pages\n", vtd, d->table_pages.size());
+        absl::StrAppendFormat(&o_, "iommu vt-d: root table %#x, %d table pages\n", sys_.vtd_root_table, d->table_pages.size());
       }
       for (const DmaTranslation& dev : d->translated) {
         absl::StrAppendFormat(&o_, "  device %s (domain id %d, %s), root %#x:\n", DeviceText(dev.id), dev.domain_id,

@@ -187,4 +187,20 @@ absl::StatusOr<DmaDecode> DecodeVtd(absl::Span<const uint8_t> block, uint64_t ba
   return out;
 }
 
+absl::StatusOr<DmaDecode> DecodeIommuSection(absl::Span<const uint8_t> section, uint64_t base, const tables::SystemRecord& system,
+                                             IommuVendor vendor) {
+  const uint64_t end = base + section.size();
+  const uint64_t dt = system.amdvi_device_table, pages = system.amdvi_device_table_pages, vtd = system.vtd_root_table;
+  if (dt != base || pages == 0 || pages > 512 || vtd < dt + pages * 4096 || vtd >= end || vtd % 4096 != 0) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "the system record places the IOMMU structures outside their section (device table %#x, %d pages, VT-d root %#x; section %#x..%#x)",
+        dt, pages, vtd, base, end));
+  }
+  const uint64_t pt = dt + pages * 4096;
+  if (vendor == IommuVendor::kAmdVi) {
+    return DecodeAmdVi(section.subspan(0, pt - base), dt, pages, section.subspan(pt - base, vtd - pt), pt);
+  }
+  return DecodeVtd(section.subspan(vtd - base), vtd);
+}
+
 }  // namespace septum::tv

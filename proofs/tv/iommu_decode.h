@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "kernel/abi/tables.h"
 #include "proofs/tv/walk.h"
 
 namespace septum::tv {
@@ -61,6 +62,15 @@ absl::StatusOr<DmaDecode> DecodeAmdVi(absl::Span<const uint8_t> device_table, ui
 // VT-d: `block` holds the root table (its first page, RTADDR_REG = `base`), the context tables
 // and the second-level tables.
 absl::StatusOr<DmaDecode> DecodeVtd(absl::Span<const uint8_t> block, uint64_t base);
+
+enum class IommuVendor { kAmdVi, kVtd };
+
+// The blob's IOMMU section (`section`, at host-physical `base`) laid out as the system record
+// says: the AMD-Vi device table at its start, the AMD-Vi I/O page tables up to the VT-d root
+// table (page aligned), the VT-d structures to its end. Fails if the record's pointers say
+// anything else; otherwise decodes `vendor`'s structures with the functions above.
+absl::StatusOr<DmaDecode> DecodeIommuSection(absl::Span<const uint8_t> section, uint64_t base, const tables::SystemRecord& system,
+                                             IommuVendor vendor);
 
 }  // namespace septum::tv
 

@@ -579,22 +579,15 @@ class Validator {
   // devices, each to its owner's memory, with the owner's domain ID.
   void P13Iommu(ObligationResult* r) {
     const tables::SectionEntry* sec = reader_.Section(tables::SectionKind::kIommu);
-    const uint64_t base = reader_.header().load_address + sec->offset, end = base + sec->size;
-    const uint64_t dt = system_.amdvi_device_table, pages = system_.amdvi_device_table_pages, vtd = system_.vtd_root_table;
-    if (dt != base || pages == 0 || pages > 512 || vtd < dt + pages * paging::kPageSize || vtd >= end || vtd % paging::kPageSize) {
-      Fail(r, absl::StrFormat("the system record places the IOMMU structures outside their section (device table %#x, %d pages, VT-d root %#x; "
-                              "section %#x..%#x)", dt, pages, vtd, base, end));
-      return;
-    }
-    const uint64_t pt_base = dt + pages * paging::kPageSize;
+    const uint64_t base = reader_.header().load_address + sec->offset;
     std::map<uint32_t, uint32_t> dma_owner;  // requester ID -> canonical owner
     for (const policy::Device& dev : s_.devices) {
       if (dev.dma && dev.pci && dev.owner.kind == policy::Owner::Kind::kDomain) dma_owner[dev.pci->Packed()] = want_.rank[dev.owner.domain];
     }
     for (int vendor = 0; vendor < 2; ++vendor) {
       const char* name = vendor == 0 ? "AMD-Vi" : "VT-d";
-      absl::StatusOr<DmaDecode> decoded = vendor == 0 ? DecodeAmdVi(reader_.At(dt, pt_base - dt), dt, pages, reader_.At(pt_base, vtd - pt_base), pt_base)
-                                                      : DecodeVtd(reader_.At(vtd, end - vtd), vtd);
+      absl::StatusOr<DmaDecode> decoded =
+          DecodeIommuSection(reader_.At(base, sec->size), base, system_, vendor == 0 ? IommuVendor::kAmdVi : IommuVendor::kVtd);
       if (!decoded.ok()) {
         Fail(r, absl::StrFormat("the %s tables are malformed: %s", name, decoded.status().message()));
         continue;
@@ -792,30 +785,21 @@ class Validator {
   }
 
   void P14Schedule(ObligationResult* r) {
-    const tables::SectionEntry* sec = reader_.Section(tables::SectionKind::kSchedule);
-    const absl::Span<const uint8_t> bytes = reader_.At(reader_.header().load_address + sec->offset, sec->size);
-    tables::ScheduleHeader h{};
-    if (bytes.size() < sizeof(h)) {
-      Fail(r, "the schedule section is shorter than its header");
-      return;
-    }
-    std::memcpy(&h, bytes.data(), sizeof(h));
-    const uint64_t need = sizeof(h) + uint64_t{h.plan_count} * sizeof(tables::CpuPlan) + uint64_t{h.slot_count} * sizeof(tables::SlotRecord);
-    if (h.plan_count > bytes.size() || h.slot_count > bytes.size() || need != bytes.size()) {
-      Fail(r, "the schedule section's size disagrees with its plan and slot counts");
+    absl::StatusOr<ScheduleParts> parts = reader_.Schedule();
+    if (!parts.ok()) {
+      Fail(r, std::string(parts.status().message()));
       return;
     }
     CoverSection(tables::SectionKind::kSchedule);
+    const tables::ScheduleHeader& h = parts->header;
     // One tick is 1 µs (kTickNs), so tick counts equal the policy's microseconds exactly.
     if (h.tick_ns != tables::kTickNs || h.major_ticks != s_.schedule.major_micros) {
       Fail(r, absl::StrFormat("the schedule's major frame is %d ticks of %d ns, the policy's is %s", h.major_ticks, h.tick_ns,
                               policy::DurationString(s_.schedule.major_micros)),
            s_.schedule.where, "schedule");
     }
-    std::vector<tables::CpuPlan> plans(h.plan_count);
-    std::vector<tables::SlotRecord> slots(h.slot_count);
-    if (!plans.empty()) std::memcpy(plans.data(), bytes.data() + sizeof(h), plans.size() * sizeof(tables::CpuPlan));
-    if (!slots.empty()) std::memcpy(slots.data(), bytes.data() + sizeof(h) + plans.size() * sizeof(tables::CpuPlan), slots.size() * sizeof(tables::SlotRecord));
+    const std::vector<tables::CpuPlan>& plans = parts->plans;
+    const std::vector<tables::SlotRecord>& slots = parts->slots;
     std::vector<Tuple> have, want;
     uint32_t next = 0;
     for (size_t i = 0; i < plans.size(); ++i) {
