@@ -64,7 +64,7 @@ Figures Measure(uint32_t domains) {
 }  // namespace
 
 int main() {
-  std::printf("tables_bench: Z3 %s; compile + translation validation (P10-P15) of generated policies\n\n",
+  std::printf("tables_bench: Z3 %s; compile + translation validation (P10-P16) of generated policies\n\n",
               septum::proofs::Z3Version().c_str());
   std::printf("%8s %10s %9s %9s %9s %11s %9s  %s\n", "domains", "blob", "compile", "validate", "total", "peak RSS", "covered",
               "verdicts (slowest obligation)");

@@ -20,7 +20,7 @@
 namespace septum::tables {
 
 inline constexpr uint8_t kMagic[8] = {'S', 'E', 'P', 'T', 'U', 'M', 'T', 'B'};
-inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kFormatVersion = 3;
 
 struct BlobHeader {
   uint8_t magic[8];
@@ -47,8 +47,9 @@ enum class SectionKind : uint32_t {
   kRights = 8,       // ControlRight[], sorted by (holder, target)
   kSegments = 9,     // SegmentRecord[], grouped by domain, sorted by guest address
   kSystem = 10,      // SystemRecord
+  kStartState = 11,  // each PV domain's start block (kernel/abi/start_info.h), 4 KiB aligned
 };
-inline constexpr uint32_t kMaxSectionKind = 10;
+inline constexpr uint32_t kMaxSectionKind = 11;
 
 struct SectionEntry {
   uint32_t kind;      // SectionKind
@@ -96,7 +97,15 @@ struct DomainRecord {
   uint64_t entry;          // guest-physical entry point of its image
   uint64_t image_size;     // bytes of the image module
   uint8_t image_sha256[32];  // the module the kernel loads must have this SHA-256
-  uint64_t reserved2[8];   // zero
+  // A PV domain's start block (kernel/abi/start_info.h): start_pages pages at host-physical
+  // start_block in the kStartState section, which the kernel copies to guest-physical
+  // start_guest (through the domain's own mappings: host start_host) at every (re)start.
+  // All zero for an HVM domain.
+  uint64_t start_block;
+  uint64_t start_guest;
+  uint64_t start_host;
+  uint64_t start_pages;
+  uint64_t reserved2[4];   // zero
 };
 static_assert(sizeof(DomainRecord) == 256, "ABI: domain record size");
 static_assert(offsetof(DomainRecord, cpu_mask) == 40, "ABI: domain record layout");
@@ -104,6 +113,7 @@ static_assert(offsetof(DomainRecord, npt_root) == 72, "ABI: domain record layout
 static_assert(offsetof(DomainRecord, hypercalls) == 120, "ABI: domain record layout");
 static_assert(offsetof(DomainRecord, entry) == 144, "ABI: domain record layout");
 static_assert(offsetof(DomainRecord, image_sha256) == 160, "ABI: domain record layout");
+static_assert(offsetof(DomainRecord, start_block) == 192, "ABI: domain record layout");
 
 enum HypercallGroup : uint32_t {
   kGroupConsole = 1u << 0,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kernel/abi/io_bitmaps.h"
+#include "kernel/abi/start_info.h"
 #include "kernel/abi/tables.h"
 #include "proofs/tv/blob_reader.h"
 #include "proofs/tv/io_decode.h"
@@ -122,6 +123,7 @@ class Dumper {
         absl::StrAppendFormat(&o_, "  %s root %#x, %d table pages:\n", name, root, w->table_pages.size());
         Runs(w->runs, "    ");
       }
+      if (r.start_pages) StartBlock(r);
       for (auto [what, phys, size, svm] : {std::tuple{"svm iopm", r.svm_iopm, io_bitmaps::kSvmIopmBytes, true},
                                            std::tuple{"vmx i/o bitmaps", r.vmx_io_bitmaps, io_bitmaps::kVmxIoBitmapBytes, false}}) {
         std::string ports;
@@ -138,6 +140,36 @@ class Dumper {
         }
         absl::StrAppendFormat(&o_, "  MSRs passing (%s at %#x): %s\n", what, phys, msrs.empty() ? "none" : msrs);
       }
+    }
+  }
+
+  // A PV domain's start block: the start info and the guest page tables' identity map.
+  void StartBlock(const tables::DomainRecord& r) {
+    absl::StrAppendFormat(&o_, "  start block: %d pages at %#x, copied to gpa %#x (hpa %#x)\n", r.start_pages, r.start_block, r.start_guest,
+                          r.start_host);
+    const absl::Span<const uint8_t> block = r_.At(r.start_block, r.start_pages * paging::kPageSize);
+    if (block.size() < sizeof(start::StartInfo)) {
+      absl::StrAppend(&o_, "    (outside the blob)\n");
+      return;
+    }
+    start::StartInfo info;
+    std::memcpy(&info, block.data(), sizeof(info));
+    static const char* kKinds[] = {"?", "ram", "channel-writer", "channel-reader", "mmio"};
+    absl::StrAppendFormat(&o_, "    start info: abi %d, domain %d `%s`, cr3 %#x, %d regions\n", info.abi_version, info.domain, Text(info.name, 32),
+                          info.page_table_root, info.region_count);
+    for (uint32_t i = 0; i < info.region_count && i < start::kMaxRegions; ++i) {
+      const start::Region& g = info.regions[i];
+      absl::StrAppendFormat(&o_, "      gpa 0x%010x..0x%010x %s %s `%s`\n", g.guest, g.guest + g.size - 1, AccessText(g.access),
+                            g.kind < 5 ? kKinds[g.kind] : "?", Text(g.name, 32));
+    }
+    absl::StatusOr<Walk> w = WalkToRuns(paging::Format::kNpt, block.subspan(paging::kPageSize), info.page_table_root);
+    if (!w.ok()) {
+      absl::StrAppendFormat(&o_, "    guest page tables: %s\n", w.status().message());
+      return;
+    }
+    absl::StrAppendFormat(&o_, "    guest page tables, %d pages:\n", w->table_pages.size());
+    for (const tv::Run& run : w->runs) {
+      absl::StrAppendFormat(&o_, "      gva 0x%010x..0x%010x -> gpa 0x%010x %s\n", run.guest, run.guest + run.size - 1, run.host, AccessText(run.access));
     }
   }
 

@@ -16,7 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kernel/abi/io_bitmaps.h"
+#include "kernel/abi/start_info.h"
 #include "kernel/abi/tables.h"
+#include "kernel/abi/version.h"
 #include "proofs/tv/blob_reader.h"
 #include "proofs/tv/io_decode.h"
 #include "proofs/tv/iommu_decode.h"
@@ -165,7 +167,8 @@ class Validator {
     if (reader_.problem() == BlobProblem::kNone) {
       for (auto k : {tables::SectionKind::kSystem, tables::SectionKind::kDomains, tables::SectionKind::kRights, tables::SectionKind::kChannels,
                      tables::SectionKind::kIrqRoutes, tables::SectionKind::kSchedule, tables::SectionKind::kSegments,
-                     tables::SectionKind::kPageTables, tables::SectionKind::kIoBitmaps, tables::SectionKind::kIommu}) {
+                     tables::SectionKind::kPageTables, tables::SectionKind::kIoBitmaps, tables::SectionKind::kIommu,
+                     tables::SectionKind::kStartState}) {
         if (!reader_.Section(k)) absl::StrAppend(&missing, missing.empty() ? "" : ", ", SectionName(k));
       }
     }
@@ -186,12 +189,12 @@ class Validator {
         {4, [&](ObligationResult* x) { P14Records(x); }}, {3, [&](ObligationResult* x) { P13(x); }},
         {0, [&](ObligationResult* x) { P10(x); }},        {2, [&](ObligationResult* x) { P12(x); }},
         {1, [&](ObligationResult* x) { P11(x); }},        {4, [&](ObligationResult* x) { P14Segments(x); }},
-        {5, [&](ObligationResult* x) { P15(x, out.results); }},
+        {6, [&](ObligationResult* x) { P16(x); }},        {5, [&](ObligationResult* x) { P15(x, out.results); }},
     };
     for (const auto& [index, step] : steps) {
       Timed(&r[index], step);
       if (index == 4 && records_broken_) {
-        for (int i : {0, 1, 2, 3, 5}) Fail(&r[i], "the system or domain records cannot be read (see P14-records)");
+        for (int i : {0, 1, 2, 3, 5, 6}) Fail(&r[i], "the system or domain records cannot be read (see P14-records)");
         break;
       }
       if (options_.stop_at_first_failure && r[index].verdict != Verdict::kProven) {
@@ -915,6 +918,127 @@ class Validator {
     }
   }
 
+
+  // ---- P16: PV start state ----
+  // The expected start info of canonical domain `c`, derived from the policy here.
+  start::StartInfo WantStartInfo(uint32_t c, const tables::DomainRecord& rec) const {
+    const uint32_t d = want_.order[c];
+    start::StartInfo info{};
+    std::memcpy(info.magic, start::kMagic, sizeof(info.magic));
+    info.abi_version = kAbiVersion;
+    info.domain = c;
+    std::memcpy(info.name, s_.domains[d].name.data(), std::min<size_t>(s_.domains[d].name.size(), 31));
+    info.start_guest = rec.start_guest;
+    info.page_table_root = rec.start_guest + paging::kPageSize;
+    info.block_pages = static_cast<uint32_t>(rec.start_pages);
+    std::vector<start::Region> regions;
+    auto add = [&](uint64_t guest, uint64_t size, uint8_t access, uint8_t kind, uint32_t channel, const std::string& name) {
+      start::Region x{};
+      x.guest = guest;
+      x.size = size;
+      x.access = access;
+      x.kind = kind;
+      x.channel = channel;
+      std::memcpy(x.name, name.data(), std::min<size_t>(name.size(), 31));
+      regions.push_back(x);
+    };
+    for (uint32_t r : s_.domains[d].regions) {
+      const policy::Region& reg = s_.regions[r];
+      if (reg.host.size) add(reg.guest, reg.host.size, reg.perms, start::kRam, 0xffffffffu, reg.name);
+    }
+    std::vector<const policy::Channel*> channels;
+    for (const policy::Channel& ch : s_.channels) channels.push_back(&ch);
+    std::sort(channels.begin(), channels.end(), [](const policy::Channel* a, const policy::Channel* b) { return a->name < b->name; });
+    for (uint32_t i = 0; i < channels.size(); ++i) {
+      const policy::Channel& ch = *channels[i];
+      if (!ch.host.size) continue;
+      if (ch.writer.domain == d) add(ch.writer.guest, ch.host.size, paging::kRead | paging::kWrite, start::kChannelWriter, i, ch.name);
+      if (ch.reader.domain == d) add(ch.reader.guest, ch.host.size, paging::kRead, start::kChannelReader, i, ch.name);
+    }
+    for (uint32_t dev : s_.domains[d].devices) {
+      const policy::Device& device = s_.devices[dev];
+      if (device.owner.kind != policy::Owner::Kind::kDomain || device.owner.domain != d) continue;
+      for (const policy::Mmio& mm : device.mmio) add(mm.range.base, mm.range.size, paging::kRead | paging::kWrite, start::kMmio, 0xffffffffu, device.name);
+    }
+    std::stable_sort(regions.begin(), regions.end(), [](const start::Region& a, const start::Region& b) { return a.guest < b.guest; });
+    info.region_count = static_cast<uint32_t>(regions.size());
+    for (size_t i = 0; i < regions.size() && i < start::kMaxRegions; ++i) info.regions[i] = regions[i];
+    return info;
+  }
+
+  void P16(ObligationResult* r) {
+    const tables::SectionEntry* sec = reader_.Section(tables::SectionKind::kStartState);
+    const uint64_t sec_base = reader_.header().load_address + sec->offset;
+    uint64_t used = 0;
+    for (uint32_t c = 0; c < records_.size(); ++c) {
+      const tables::DomainRecord& rec = records_[c];
+      const policy::Domain& dom = s_.domains[want_.order[c]];
+      auto fail = [&](const std::string& what) { Fail(r, absl::StrFormat("the start block of `%s`: %s", dom.name, what), dom.where, dom.name); };
+      if (dom.type != policy::DomainType::kPv) {
+        if (rec.start_block || rec.start_guest || rec.start_host || rec.start_pages) fail("an HVM domain has one");
+        continue;
+      }
+      // Where: page aligned, inside the start-state section, the blocks tiling it in domain order.
+      if (rec.start_pages < 2 || rec.start_pages > sec->size / paging::kPageSize || rec.start_block != sec_base + used ||
+          rec.start_guest % paging::kPageSize) {
+        fail("it is not where the start-state section says (misplaced, unaligned, too small or overlapping another)");
+        continue;
+      }
+      const uint64_t bytes = rec.start_pages * paging::kPageSize;
+      used += bytes;
+      // Inside one writable RAM region of the domain, at the host address that region gives.
+      bool home = false;
+      for (uint32_t i : dom.regions) {
+        const policy::Region& reg = s_.regions[i];
+        home = home || ((reg.perms & policy::kWrite) && reg.host.size >= bytes && rec.start_guest >= reg.guest &&
+                        rec.start_guest - reg.guest <= reg.host.size - bytes && rec.start_host == reg.host.base + (rec.start_guest - reg.guest));
+      }
+      if (!home) fail(absl::StrFormat("guest-physical [%#x, +%d) is not inside one writable memory region at its host address", rec.start_guest, bytes));
+      if (images_) {
+        for (const compiler::Segment& sg : (*images_)[want_.order[c]].segments) {
+          if (sg.guest < rec.start_guest + bytes && rec.start_guest < sg.guest + sg.mem_size) {
+            fail(absl::StrFormat("the image segment at guest-physical %#x overlaps it: the kernel would overwrite the image", sg.guest));
+          }
+        }
+      }
+      const absl::Span<const uint8_t> block = reader_.At(rec.start_block, bytes);
+      if (block.empty()) {
+        fail("it is not inside the blob");
+        continue;
+      }
+      // The start-info page, byte for byte, zero after the record.
+      std::vector<uint8_t> want_page(paging::kPageSize, 0);
+      const start::StartInfo info = WantStartInfo(c, rec);
+      std::memcpy(want_page.data(), &info, sizeof(info));
+      if (info.region_count > start::kMaxRegions) fail("the policy gives the domain more ranges than the start info holds");
+      if (std::memcmp(block.data(), want_page.data(), want_page.size()) != 0) {
+        size_t at = 0;
+        while (block[at] == want_page[at]) ++at;
+        fail(absl::StrFormat("byte %d of the start-info page is %#x, the policy gives %#x", at, block[at], want_page[at]));
+      }
+      reader_.Cover(rec.start_block, paging::kPageSize);
+      // The guest page tables: walked as long-mode tables placed at their guest-physical
+      // address; they must identity-map exactly the domain's ranges and use every page.
+      absl::StatusOr<Walk> w = tv::WalkToRuns(paging::Format::kNpt, block.subspan(paging::kPageSize), info.page_table_root);
+      if (!w.ok()) {
+        fail(absl::StrCat("the guest page tables are malformed: ", w.status().message()));
+        continue;
+      }
+      if (w->table_pages.size() != rec.start_pages - 1) {
+        fail(absl::StrFormat("%d of its %d page-table pages are reached from the root", w->table_pages.size(), rec.start_pages - 1));
+      }
+      for (uint64_t page : w->table_pages) reader_.Cover(rec.start_block + (page - rec.start_guest), paging::kPageSize);
+      std::vector<Item> identity = want_.maps[c];
+      for (Item& it : identity) it.offset = 0;
+      const std::vector<Item> have = FromRuns(w->runs);
+      if (std::optional<uint64_t> gva = Differ(r, have, identity)) {
+        fail(absl::StrFormat("at guest-virtual %#x the guest page tables say %s, the identity map of the policy says %s", *gva,
+                             Say(have, *gva), Say(identity, *gva)));
+      }
+    }
+    if (used != sec->size) Fail(r, absl::StrFormat("the start-state section holds %d bytes, the PV domains' blocks %d", sec->size, used));
+  }
+
   // ---- P15: vacuity ----
   void P15(ObligationResult* r, std::vector<ObligationResult>& all) {
     // The sets the obligations quantify over are not empty where the policy says they are not.
@@ -951,7 +1075,7 @@ class Validator {
     auto count = [&](uint64_t off, uint64_t size) { return reader_.CoveredBytes(off, size); };
     const uint64_t dir = sizeof(h) + uint64_t{h.section_count} * sizeof(tables::SectionEntry);
     cov.parts.push_back({"header and section directory", dir, count(0, dir), "container check (magic, version, length, directory, SHA-256)"});
-    static const char* kBy[] = {"", "P14", "P10, P11", "P12", "P14", "P13", "P14", "P13, P11", "P14", "P14", "P14"};
+    static const char* kBy[] = {"", "P14", "P10, P11", "P12", "P14", "P13", "P14", "P13, P11", "P14", "P14", "P14", "P16"};
     for (const tables::SectionEntry& sec : reader_.view().sections) {
       cov.parts.push_back({SectionName(static_cast<tables::SectionKind>(sec.kind)), sec.size, count(sec.offset, sec.size),
                            sec.kind <= tables::kMaxSectionKind ? kBy[sec.kind] : ""});
@@ -1009,6 +1133,9 @@ const std::vector<proofs::ObligationInfo>& TvCatalogue() {
       {"P15-vacuity",
        "The premises of P10-P14 are satisfiable: every domain with memory has a non-empty decoded address space.",
        "Hyperkernel _check_initial"},
+      {"P16-start-state",
+       "Every PV domain's start block lies in one of its writable RAM regions, clear of its image; its start info equals the policy's facts and its guest page tables identity-map exactly the domain's ranges with the policy's access; HVM domains have none.",
+       "Xen PVH start info; seL4 bootinfo"},
   };
   return kCatalogue;
 }

@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kernel/abi/io_bitmaps.h"
+#include "kernel/abi/start_info.h"
 #include "kernel/abi/tables.h"
+#include "kernel/abi/version.h"
 #include "tools/compiler/blob_writer.h"
 #include "tools/compiler/io_bitmaps.h"
 #include "tools/compiler/iommu_tables.h"
@@ -41,6 +43,12 @@ uint32_t RegionHolding(const policy::System& s, uint32_t d, uint64_t guest, uint
   return policy::kNoIndex;
 }
 
+// Where a PV domain's start block goes.
+struct StartPlan {
+  uint64_t guest = 0, host = 0;
+  uint64_t pages = 0;  // 0: not a PV domain
+};
+
 // Everything the compiler derives before laying out bytes.
 struct Plan {
   std::vector<uint32_t> order;   // canonical position -> model index
@@ -50,7 +58,88 @@ struct Plan {
   std::vector<tables::SegmentRecord> segments;
   std::vector<std::vector<Mapping>> mappings;  // by model index
   std::vector<DmaDevice> dma;
+  std::vector<StartPlan> start;  // by model index
 };
+
+// The guest page tables of a PV domain's start block: its ranges identity-mapped, built for
+// guest-physical `root` (the page after the StartInfo page).
+absl::StatusOr<PageTables> GuestPageTables(const std::vector<Mapping>& mappings, uint64_t root) {
+  std::vector<Mapping> identity = mappings;
+  for (Mapping& m : identity) m.host = m.guest;
+  return BuildPageTables(paging::Format::kNpt, std::move(identity), root);
+}
+
+// Places each PV domain's start block at the top of its lowest writable RAM region, clear of
+// its image's segments.
+absl::Status PlanStart(const policy::System& s, Plan* p) {
+  p->start.assign(s.domains.size(), {});
+  for (uint32_t d = 0; d < s.domains.size(); ++d) {
+    const policy::Domain& dom = s.domains[d];
+    if (dom.type != policy::DomainType::kPv) continue;
+    absl::StatusOr<PageTables> pt = GuestPageTables(p->mappings[d], 0);
+    if (!pt.ok()) return absl::InvalidArgumentError(absl::StrCat("domain `", dom.name, "`: ", pt.status().message()));
+    if (DomainRanges(s, d).size() > start::kMaxRegions) {
+      return absl::InvalidArgumentError(absl::StrFormat("domain `%s` has more than %d memory regions, channel ends and MMIO ranges: "
+                                                        "the start info lists at most that many",
+                                                        dom.name, start::kMaxRegions));
+    }
+    StartPlan& sp = p->start[d];
+    sp.pages = 1 + pt->bytes.size() / paging::kPageSize;
+    const uint64_t need = sp.pages * paging::kPageSize;
+    const policy::Region* home = nullptr;
+    for (uint32_t r : dom.regions) {
+      const policy::Region& reg = s.regions[r];
+      if (reg.host.size >= need && (reg.perms & policy::kWrite) && (!home || reg.guest < home->guest)) home = &reg;
+    }
+    if (!home) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "PV domain `%s` has no writable memory region of at least %d KiB for its start block (start info and page tables); "
+          "give it one",
+          dom.name, need >> 10));
+    }
+    sp.guest = home->guest + home->host.size - need;
+    sp.host = home->host.base + home->host.size - need;
+    for (const tables::SegmentRecord& seg : p->segments) {
+      if (p->order[seg.domain] != d || seg.guest >= sp.guest + need || sp.guest >= seg.guest + seg.mem_size) continue;
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "domain `%s`, image \"%s\": a segment at guest-physical %#x (%d bytes) overlaps the start block at [%#x, %#x), the top %d KiB "
+          "of memory `%s`; link the image lower or give the region more memory",
+          dom.name, dom.image, seg.guest, seg.mem_size, sp.guest, sp.guest + need, need >> 10, home->name));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The bytes of a PV domain's start block, for canonical position `c`.
+absl::StatusOr<std::vector<uint8_t>> StartBlock(const policy::System& s, const Plan& p, uint32_t c) {
+  const uint32_t d = p.order[c];
+  const StartPlan& sp = p.start[d];
+  std::vector<uint8_t> block(sp.pages * paging::kPageSize, 0);
+  start::StartInfo info{};
+  std::memcpy(info.magic, start::kMagic, sizeof(info.magic));
+  info.abi_version = kAbiVersion;
+  info.domain = c;
+  PutName(info.name, s.domains[d].name);
+  info.start_guest = sp.guest;
+  info.page_table_root = sp.guest + paging::kPageSize;
+  info.block_pages = sp.pages;
+  const std::vector<DomainRange> ranges = DomainRanges(s, d);
+  info.region_count = static_cast<uint32_t>(ranges.size());
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    start::Region& r = info.regions[i];
+    r.guest = ranges[i].map.guest;
+    r.size = ranges[i].map.size;
+    r.access = ranges[i].map.access;
+    r.kind = ranges[i].kind;
+    r.channel = ranges[i].channel;
+    PutName(r.name, ranges[i].name);
+  }
+  std::memcpy(block.data(), &info, sizeof(info));
+  absl::StatusOr<PageTables> pt = GuestPageTables(p.mappings[d], info.page_table_root);
+  if (!pt.ok()) return pt.status();
+  std::memcpy(block.data() + paging::kPageSize, pt->bytes.data(), pt->bytes.size());
+  return block;
+}
 
 absl::Status PlanSegments(const policy::System& s, const std::vector<Image>& images, Plan* p) {
   for (uint32_t c = 0; c < p->order.size(); ++c) {
@@ -131,6 +220,8 @@ absl::StatusOr<Plan> MakePlan(const policy::System& s, const std::vector<Image>*
   }
   p.mappings.resize(s.domains.size());
   for (uint32_t d = 0; d < s.domains.size(); ++d) p.mappings[d] = DomainMappings(s, d);
+  absl::Status started = PlanStart(s, &p);
+  if (!started.ok()) return started;
   for (const policy::Device& dev : s.devices) {
     if (!dev.dma || !dev.pci || dev.owner.kind != policy::Owner::Kind::kDomain) continue;
     DmaDevice dma;
@@ -146,27 +237,43 @@ absl::StatusOr<Plan> MakePlan(const policy::System& s, const std::vector<Image>*
 
 }  // namespace
 
-std::vector<Mapping> DomainMappings(const policy::System& s, uint32_t d, bool with_mmio) {
-  std::vector<Mapping> out;
+std::vector<DomainRange> DomainRanges(const policy::System& s, uint32_t d, bool with_mmio) {
+  std::vector<DomainRange> out;
   for (uint32_t r : s.domains[d].regions) {
     const policy::Region& reg = s.regions[r];
-    if (reg.host.size) out.push_back({reg.guest, reg.host.base, reg.host.size, reg.perms});
+    if (reg.host.size) out.push_back({{reg.guest, reg.host.base, reg.host.size, reg.perms}, start::kRam, kNoChannel, reg.name});
   }
-  for (const policy::Channel& c : s.channels) {
+  const std::vector<uint32_t> channels = ChannelOrder(s);
+  for (uint32_t i = 0; i < channels.size(); ++i) {
+    const policy::Channel& c = s.channels[channels[i]];
     for (const policy::ChannelEnd* e : {&c.writer, &c.reader}) {
-      if (e->domain == d && c.host.size) out.push_back({e->guest, c.host.base, c.host.size, e->perms});
+      if (e->domain != d || !c.host.size) continue;
+      out.push_back({{e->guest, c.host.base, c.host.size, e->perms}, e == &c.writer ? start::kChannelWriter : start::kChannelReader, i, c.name});
     }
   }
   if (with_mmio) {
     for (uint32_t dev : s.domains[d].devices) {
       if (!Owns(s, dev, d)) continue;
       for (const policy::Mmio& m : s.devices[dev].mmio) {
-        out.push_back({m.range.base, m.range.base, m.range.size, paging::kRead | paging::kWrite});
+        out.push_back({{m.range.base, m.range.base, m.range.size, paging::kRead | paging::kWrite}, start::kMmio, kNoChannel, s.devices[dev].name});
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const Mapping& a, const Mapping& b) { return a.guest < b.guest; });
+  std::sort(out.begin(), out.end(), [](const DomainRange& a, const DomainRange& b) { return a.map.guest < b.map.guest; });
   return out;
+}
+
+std::vector<Mapping> DomainMappings(const policy::System& s, uint32_t d, bool with_mmio) {
+  std::vector<Mapping> out;
+  for (const DomainRange& r : DomainRanges(s, d, with_mmio)) out.push_back(r.map);
+  return out;
+}
+
+std::vector<uint32_t> ChannelOrder(const policy::System& s) {
+  std::vector<uint32_t> order(s.channels.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return s.channels[a].name < s.channels[b].name; });
+  return order;
 }
 
 std::vector<uint32_t> CanonicalOrder(const policy::System& s) {
@@ -233,11 +340,13 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
     std::sort(ports[d].begin(), ports[d].end());
     bitmap_sets.emplace(ports[d], 0);
   }
+  uint64_t start_bytes = 0;
+  for (const StartPlan& sp : p.start) start_bytes += sp.pages * paging::kPageSize;
   uint32_t plan_slots = 0;
   for (const policy::CpuPlan& plan : s.schedule.plans) plan_slots += plan.slots.size();
 
   const uint64_t load = s.kernel.memory.base + kBlobOffsetInKernelMemory;
-  BlobWriter w(load, 10);
+  BlobWriter w(load, 11);
   using K = tables::SectionKind;
   const size_t sys = w.AddSection(K::kSystem, sizeof(tables::SystemRecord));
   const size_t rec = w.AddSection(K::kDomains, n * sizeof(tables::DomainRecord));
@@ -250,6 +359,7 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
   const size_t pt = w.AddSection(K::kPageTables, table_bytes, 4096);
   const size_t bm = w.AddSection(K::kIoBitmaps, bitmap_sets.size() * bitmap_set_bytes, 4096);
   const size_t io = w.AddSection(K::kIommu, amdvi_bytes + iommu_size->vtd.size(), 4096);
+  const size_t st = w.AddSection(K::kStartState, start_bytes, 4096);
 
   // IOMMU structures at their final addresses.
   absl::StatusOr<IommuTables> iommu = BuildIommuTables(p.dma, w.PhysicalAddress(io), w.PhysicalAddress(io) + amdvi_bytes);
@@ -276,9 +386,7 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
   for (size_t i = 0; i < p.routes.size(); ++i) Put(w.Data(irqs), i, p.routes[i]);
   for (size_t i = 0; i < p.segments.size(); ++i) Put(w.Data(segs), i, p.segments[i]);
 
-  std::vector<uint32_t> channel_order(s.channels.size());
-  for (uint32_t i = 0; i < channel_order.size(); ++i) channel_order[i] = i;
-  std::sort(channel_order.begin(), channel_order.end(), [&](uint32_t a, uint32_t b) { return s.channels[a].name < s.channels[b].name; });
+  const std::vector<uint32_t> channel_order = ChannelOrder(s);
   for (size_t i = 0; i < channel_order.size(); ++i) {
     const policy::Channel& c = s.channels[channel_order[i]];
     tables::ChannelRecord cr{};
@@ -312,7 +420,7 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
     }
   }
 
-  uint64_t pt_at = 0, bm_at = 0;
+  uint64_t pt_at = 0, bm_at = 0, st_at = 0;
   uint32_t right_at = 0, segment_at = 0;
   for (uint32_t c = 0; c < n; ++c) {
     const uint32_t d = p.order[c];
@@ -359,6 +467,16 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
       r.entry = image.entry;
       r.image_size = image.size;
       std::memcpy(r.image_sha256, image.sha256, sizeof(r.image_sha256));
+    }
+    if (p.start[d].pages) {
+      absl::StatusOr<std::vector<uint8_t>> block = StartBlock(s, p, c);
+      if (!block.ok()) return block.status();
+      std::memcpy(w.Data(st).data() + st_at, block->data(), block->size());
+      r.start_block = w.PhysicalAddress(st) + st_at;
+      r.start_guest = p.start[d].guest;
+      r.start_host = p.start[d].host;
+      r.start_pages = p.start[d].pages;
+      st_at += block->size();
     }
     Put(w.Data(rec), c, r);
   }

@@ -5,7 +5,7 @@
 // The blob is built for the host-physical load address kernel memory base + 2 MiB (the first
 // 2 MiB of kernel memory hold the kernel image), and must fit in the kernel's memory.
 // Sections, in this order: system, domains, rights, channels, IRQ routes, schedule, segments,
-// page tables, I/O bitmaps, IOMMU. Domains appear in canonical order (sorted by name) and
+// page tables, I/O bitmaps, IOMMU, start state. Domains appear in canonical order (sorted by name) and
 // every cross-reference uses that order, so reordering declarations that do not change
 // meaning gives the same bytes; nothing depends on the machine.
 //
@@ -14,15 +14,19 @@
 // executable). A DMA-capable device's IOMMU tables (AMD-Vi and VT-d) map its owner's regions
 // and channel ends at the owner's guest-physical addresses (r/w only, no MMIO); every other
 // device ID is blocked. IRQs of owned devices are routed to the owner's lowest CPU, on that
-// CPU's vectors 0x30 upward in IRQ order. The schedule is in ticks of 1 µs. Domains that own
-// the same ports share one set of I/O and MSR bitmaps (the hardware only reads them).
+// CPU's vectors 0x30 upward in IRQ order. Each PV domain gets a start block
+// (kernel/abi/start_info.h) at the top of its lowest writable RAM region. The schedule is in
+// ticks of 1 µs. Domains that own the same ports share one set of I/O and MSR bitmaps (the
+// hardware only reads them).
 #ifndef SEPTUM_TOOLS_COMPILER_COMPILE_H_
 #define SEPTUM_TOOLS_COMPILER_COMPILE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "kernel/abi/start_info.h"
 #include "policy/model.h"
 #include "tools/compiler/image.h"
 #include "tools/compiler/page_tables.h"
@@ -31,9 +35,25 @@ namespace septum::compiler {
 
 inline constexpr uint64_t kBlobOffsetInKernelMemory = 2u << 20;
 
-// The guest-physical mappings of domain `d`, sorted by guest address: memory (regions and
+inline constexpr uint32_t kNoChannel = 0xffffffffu;
+
+// One guest-physical range of a domain, with what it is (start::RegionKind), the index of its
+// channel in the channel table (kNoChannel if none) and the name the start info gives it.
+struct DomainRange {
+  Mapping map;
+  uint8_t kind = 0;
+  uint32_t channel = kNoChannel;
+  std::string name;
+};
+
+// The guest-physical ranges of domain `d`, sorted by guest address: memory (regions and
 // channel ends) and, with `with_mmio`, the MMIO of the devices it owns.
+std::vector<DomainRange> DomainRanges(const policy::System& system, uint32_t d, bool with_mmio = true);
+// The same, as mappings only.
 std::vector<Mapping> DomainMappings(const policy::System& system, uint32_t d, bool with_mmio = true);
+
+// Channel indices of the model in table order (sorted by name).
+std::vector<uint32_t> ChannelOrder(const policy::System& system);
 
 // Domain indices of the model in canonical order (sorted by name).
 std::vector<uint32_t> CanonicalOrder(const policy::System& system);

@@ -1,0 +1,72 @@
+// kernel/abi/hypercall.h — the paravirtual hypercall ABI: what a PV guest puts in its registers
+// before VMMCALL (AMD-V) or VMCALL (Intel VT-x), and what it finds there afterwards.
+//
+// Calling convention (both backends):
+//   RAX  = the call's Number
+//   RDI, RSI, RDX = arguments 0, 1, 2 (unused ones are ignored)
+//   after the call: RAX = Status (kernel/abi/status.h), RDX = the call's value (0 if none);
+//   every other register is preserved. The guest's RIP moves past the 3-byte instruction.
+// Guest addresses passed to a call are guest-physical. A PV domain starts with an identity
+// map (kernel/abi/start_info.h), so its virtual addresses are its physical ones.
+//
+// Each call belongs to one HypercallGroup (kernel/abi/tables.h); a domain whose record lacks the
+// group's bit gets Status::kDenied and the call is counted, never performed. An unknown number
+// gets kUnsupported, also counted as denied.
+#ifndef SEPTUM_KERNEL_ABI_HYPERCALL_H_
+#define SEPTUM_KERNEL_ABI_HYPERCALL_H_
+
+#include <stdint.h>
+
+#include "kernel/abi/status.h"
+#include "kernel/abi/tables.h"
+
+namespace septum::hypercall {
+
+enum class Number : uint64_t {
+  // console_write(buffer, length): writes `length` bytes to the kernel console, as one or more
+  // lines prefixed with the domain's name. The buffer must lie entirely in memory the caller may
+  // read, `length` <= kMaxConsoleWrite, and buffer + length must not wrap. Value: bytes written.
+  kConsoleWrite = 1,
+  // yield(): gives up the rest of the current slot. Value: 0.
+  kYield = 2,
+  // time(): nanoseconds since the kernel started its schedule. Value: that count.
+  kTime = 3,
+  // self_info(buffer, size): copies a SelfInfo into the caller's writable memory; `size` must be
+  // at least sizeof(SelfInfo). Value: bytes written.
+  kSelfInfo = 4,
+};
+
+inline constexpr uint64_t kMaxConsoleWrite = 1024;
+
+// The group that must be granted for each call; 0 for an unknown number.
+constexpr uint32_t GroupOf(Number n) {
+  switch (n) {
+    case Number::kConsoleWrite: return tables::kGroupConsole;
+    case Number::kYield: return tables::kGroupYield;
+    case Number::kTime: return tables::kGroupTime;
+    case Number::kSelfInfo: return tables::kGroupConsole;  // part of the console group: a domain
+                                                           // may learn who it is if it may speak
+  }
+  return 0;
+}
+
+struct SelfInfo {
+  uint8_t name[32];          // NUL-padded
+  uint32_t domain;           // its index in the tables
+  uint32_t abi_version;      // kAbiVersion
+  uint32_t hypercalls;       // its HypercallGroup bits
+  uint32_t restarts;         // how often it has been restarted after a fault
+  uint64_t slot_ticks_left;  // ticks left in the current slot when the call was made
+};
+static_assert(sizeof(SelfInfo) == 56, "ABI: self info size");
+
+// CPUID leaf a guest may read to learn it runs on Septum: EBX, ECX, EDX spell "SeptumSeptum"
+// (as Xen's "XenVMMXenVMM"), EAX = the highest hypervisor leaf; leaf 0x40000001 EAX = ABI version.
+inline constexpr uint32_t kCpuidHypervisorLeaf = 0x40000000;
+inline constexpr uint32_t kCpuidSignatureEbx = 0x74706553;  // "Sept"
+inline constexpr uint32_t kCpuidSignatureEcx = 0x65536d75;  // "umSe"
+inline constexpr uint32_t kCpuidSignatureEdx = 0x6d757470;  // "ptum"
+
+}  // namespace septum::hypercall
+
+#endif  // SEPTUM_KERNEL_ABI_HYPERCALL_H_
