@@ -51,9 +51,9 @@ class HypercallTest : public ::testing::Test {
     return CallRaw(static_cast<uint64_t>(number), arg0, arg1);
   }
   HypercallResult CallRaw(uint64_t number, uint64_t arg0, uint64_t arg1) {
-    const DomainContext ctx = MakeDomainContext(record_, g_.memory(), paging::Format::kNpt);
-    return HandleHypercall(ctx, HypercallArgs{number, arg0, arg1, 0}, env_, console_, counters_);
+    return HandleHypercall(Context(), HypercallArgs{number, arg0, arg1, 0}, env_, console_, counters_);
   }
+  DomainContext Context() const { return MakeDomainContext(record_, g_.memory(), paging::Format::kNpt); }
   // Writes guest bytes straight into host memory (read-only pages included).
   void Poke(uint64_t host, const std::string& bytes) { std::memcpy(g_.Bytes(host), bytes.data(), bytes.size()); }
   HypercallResult Write(const std::string& text) {
@@ -192,6 +192,9 @@ TEST_F(HypercallTest, SelfInfoRefusals) {
   EXPECT_EQ(Call(Number::kSelfInfo, kReadOnly - 8, size).status, Status::kDenied);  // half writable
   EXPECT_EQ(Call(Number::kSelfInfo, kOther + 0x1000 - 8, size).status, Status::kOutOfRange);  // half mapped
   EXPECT_EQ(counters_.failed, 4u);
+  // Decoding alone refuses them (Perform is never reached with an unchecked buffer).
+  EXPECT_EQ(DecodeSelfInfo(Context(), HypercallArgs{4, kReadOnly, size, 0}).status(), Status::kDenied);
+  EXPECT_TRUE(DecodeSelfInfo(Context(), HypercallArgs{4, kOther, size, 0}).ok());
   EXPECT_EQ(HostBytes(writable_ + 0x1000 - 8, 8), std::vector<uint8_t>(8, 0));
   EXPECT_EQ(HostBytes(read_only_, 0x1000), std::vector<uint8_t>(0x1000, 0));
   EXPECT_EQ(HostBytes(other_, 0x1000), std::vector<uint8_t>(0x1000, 0));

@@ -1,0 +1,59 @@
+// kernel/core/dispatch.h — the one handler of guest exits, for both backends.
+//
+// Dispatch() takes a decoded ExitEvent and the guest's registers and decides: resume the guest
+// (after a hypercall or CPUID it emulated), end the domain's slot (yield, HLT), let the
+// scheduler look at the clock (an interrupt), or contain a fault. Everything that is not a
+// granted hypercall, CPUID, HLT or an interrupt is a fault: the domain touched a port, an MSR
+// or memory its tables do not give it, raised an exception, shut down, or executed an
+// instruction the kernel keeps for itself. No hardware is touched here; host-tested
+// (dispatch_test).
+#ifndef SEPTUM_KERNEL_CORE_DISPATCH_H_
+#define SEPTUM_KERNEL_CORE_DISPATCH_H_
+
+#include <stdint.h>
+
+#include "kernel/core/exit_event.h"
+#include "kernel/core/hypercall.h"
+#include "kernel/core/schedule.h"
+#include "kernel/lib/format.h"
+
+namespace septum {
+
+enum class DomainStatus : uint8_t { kStopped, kRunnable };
+
+// The kernel's run-time state of one domain (the tables say what it may do; this is what it is
+// doing). Constant-initialized, so a static array of these runs no constructor.
+struct DomainRuntime {
+  DomainStatus status = DomainStatus::kStopped;
+  uint32_t restarts = 0;
+  uint64_t exits = 0;
+  uint64_t faults = 0;
+  DomainCounters calls;
+  ConsoleLines lines;
+  bool gave_up_slot = false;  // yield / HLT: off until the slot instance changes
+  SlotPosition given_up;
+};
+
+enum class ExitAction : uint8_t {
+  kResume,   // enter the guest again
+  kEndSlot,  // it gave up the rest of its slot (yield, HLT)
+  kTimer,    // an interrupt: the run loop checks whether the slot is over
+  kFault,    // contain it: log, then stop or restart as its record says
+};
+
+// What the guest sees for CPUID leaf/subleaf when the CPU answers `host`: SVM and VMX hidden,
+// the hypervisor bit set, and Septum's leaves at 0x40000000 (kernel/abi/hypercall.h).
+CpuidRegs GuestCpuid(uint32_t leaf, uint32_t subleaf, const CpuidRegs& host);
+
+// Handles one exit of the domain `ctx` names; updates `regs` (RIP past an emulated instruction,
+// RAX/RDX for a hypercall, EAX..EDX for CPUID) and `runtime`'s counters.
+ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext& ctx, const HypercallEnvironment& env,
+                    DomainRuntime& runtime);
+
+// The kernel's one log line for a contained fault, e.g.
+//   fault: domain `worker`: nested page fault writing guest-physical 0x2000000 (rip 0x100123)
+void DescribeFault(Sink sink, StringView domain, const ExitEvent& event, const GuestRegs& regs);
+
+}  // namespace septum
+
+#endif  // SEPTUM_KERNEL_CORE_DISPATCH_H_

@@ -1,0 +1,54 @@
+// kernel/core/exit_event.h — what a guest did that brought the CPU back to the kernel, in the
+// same words for both backends.
+//
+// The SVM backend (kernel/arch/x86/svm) and the VMX backend decode their raw exit codes into
+// an ExitEvent; one dispatcher (kernel/core/dispatch) handles it, so nothing in kernel/core
+// knows which backend ran. GuestRegs is the guest's register file as the world switch saves
+// it (the layout is shared with the assembly stubs: do not reorder).
+#ifndef SEPTUM_KERNEL_CORE_EXIT_EVENT_H_
+#define SEPTUM_KERNEL_CORE_EXIT_EVENT_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/core/virt_caps.h"
+
+namespace septum {
+
+struct GuestRegs {
+  uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+  uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+  uint64_t rip, rsp, rflags;  // kept in the VMCB / VMCS; copied here around a dispatch
+};
+static_assert(offsetof(GuestRegs, rbx) == 8 && offsetof(GuestRegs, r8) == 56 && offsetof(GuestRegs, r15) == 112,
+              "layout shared with the world-switch stubs");
+
+enum class ExitKind : uint8_t {
+  kHypercall,     // VMMCALL / VMCALL
+  kCpuid,
+  kHlt,
+  kInterrupt,     // a physical interrupt (the slot timer) arrived while the guest ran
+  kIo,            // IN/OUT on a port the domain does not own (owned ports never exit)
+  kMsr,           // RDMSR/WRMSR of an MSR that is not passed through
+  kNestedFault,   // #NPF / EPT violation: an access its nested tables do not grant
+  kException,     // an exception in the guest (a PV guest has no IDT of its own)
+  kShutdown,      // triple fault / shutdown
+  kInvalidState,  // the hardware refused to enter the guest with this state
+  kOther,         // any other intercepted instruction (VMRUN, VMLOAD, STGI, MONITOR, ...)
+};
+
+struct ExitEvent {
+  ExitKind kind = ExitKind::kOther;
+  uint8_t instruction_length = 0;  // bytes to skip for kHypercall, kCpuid, kHlt (the backend knows)
+  uint64_t raw = 0;                // the backend's exit code, for the log
+  // kNestedFault: guest-physical address; kIo: port; kMsr: MSR index; kException: vector.
+  uint64_t address = 0;
+  // kNestedFault: paging::Access bits of the attempted access; kIo: 1 = IN, 0 = OUT;
+  // kMsr: 1 = write, 0 = read; kException: error code.
+  uint64_t info = 0;
+  CpuidRegs host_cpuid;  // kCpuid: what the CPU answers for the guest's EAX/ECX
+};
+
+}  // namespace septum
+
+#endif  // SEPTUM_KERNEL_CORE_EXIT_EVENT_H_
