@@ -86,7 +86,35 @@ Status CheckedCopy(const GuestSpace& space, uint64_t gpa, uint64_t length, uint8
   });
 }
 
+struct LeafWalk {
+  const PhysicalMemory& memory;
+  Format format;
+  LeafVisitor visit;
+  void* context;
+
+  Status Table(uint64_t table, unsigned level, uint64_t guest_base, uint8_t access) const {
+    for (unsigned i = 0; i < paging::kEntriesPerTable; ++i) {
+      SEPTUM_ASSIGN_OR_RETURN(const uint64_t raw, ReadEntry(memory, table, i));
+      const Entry entry = Decode(format, raw, level);
+      if (!entry.usable) continue;
+      const uint64_t guest = guest_base + uint64_t{i} * LeafSize(level);
+      const uint8_t granted = access & entry.access;
+      if (entry.leaf) {
+        SEPTUM_TRY(visit(context, GuestLeaf{guest, entry.address & ~(LeafSize(level) - 1), LeafSize(level), granted}));
+      } else {
+        SEPTUM_TRY(Table(entry.address, level - 1, guest, granted));
+      }
+    }
+    return Status::kOk;
+  }
+};
+
 }  // namespace
+
+Status ForEachLeaf(const PhysicalMemory& memory, Format format, uint64_t root, LeafVisitor visit, void* context) {
+  if (format != Format::kNpt && format != Format::kEpt) return Status::kUnsupported;
+  return LeafWalk{memory, format, visit, context}.Table(root & paging::kAddressMask, paging::kLevels, 0, kAllAccess);
+}
 
 Result<uint8_t*> PhysAt(const PhysicalMemory& memory, uint64_t phys, uint64_t length) {
   if (phys < memory.start) return Status::kOutOfRange;

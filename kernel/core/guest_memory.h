@@ -68,6 +68,20 @@ Status CopyFromGuest(const PhysicalMemory& memory, paging::Format format, uint64
 Status CopyToGuest(const PhysicalMemory& memory, paging::Format format, uint64_t root, uint64_t gpa,
                    const uint8_t* in, uint64_t length);
 
+// One leaf of a domain's nested tables: guest [guest, guest + size) -> host [host, host + size).
+struct GuestLeaf {
+  uint64_t guest = 0;
+  uint64_t host = 0;
+  uint64_t size = 0;
+  uint8_t access = 0;
+};
+
+// Calls visit(context, leaf) for every usable leaf of the tables at `root`, in guest-address
+// order; stops at the first non-ok status `visit` returns, or at a table outside the window
+// (kOutOfRange), and returns it. At most 512^4 entries are looked at; a blob's tables are small.
+using LeafVisitor = Status (*)(void* context, const GuestLeaf& leaf);
+Status ForEachLeaf(const PhysicalMemory& memory, paging::Format format, uint64_t root, LeafVisitor visit, void* context);
+
 }  // namespace septum
 
 #endif  // SEPTUM_KERNEL_CORE_GUEST_MEMORY_H_

@@ -202,3 +202,37 @@ TEST(EptTest, PresenceFollowsTheRightBits) {
 
 }  // namespace
 }  // namespace septum
+
+namespace septum {
+namespace {
+
+TEST(ForEachLeafTest, VisitsEveryLeafInOrderWithAndedRights) {
+  FakeGuestMemory g(paging::Format::kNpt, 64);
+  g.Map(0x7000, 0x9000000, paging::kRead);
+  g.Map(0x200000, 0x80000000, paging::kRead | paging::kWrite, 2);
+  g.Map(0x5000, 0x8000000, paging::kRead | paging::kWrite | paging::kExec);
+  std::vector<GuestLeaf> leaves;
+  ASSERT_EQ(ForEachLeaf(g.memory(), g.format(), g.root(),
+                        [](void* out, const GuestLeaf& leaf) {
+                          static_cast<std::vector<GuestLeaf>*>(out)->push_back(leaf);
+                          return Status::kOk;
+                        },
+                        &leaves),
+            Status::kOk);
+  ASSERT_EQ(leaves.size(), 3u);
+  EXPECT_EQ(leaves[0].guest, 0x5000u);
+  EXPECT_EQ(leaves[0].host, 0x8000000u);
+  EXPECT_EQ(leaves[0].access, paging::kRead | paging::kWrite | paging::kExec);
+  EXPECT_EQ(leaves[1].guest, 0x7000u);
+  EXPECT_EQ(leaves[1].access, paging::kRead);
+  EXPECT_EQ(leaves[2].guest, 0x200000u);
+  EXPECT_EQ(leaves[2].size, 0x200000u);
+  // A visitor's error stops the walk; a table outside the window is refused.
+  EXPECT_EQ(ForEachLeaf(g.memory(), g.format(), g.root(), [](void*, const GuestLeaf&) { return Status::kDenied; }, nullptr),
+            Status::kDenied);
+  EXPECT_EQ(ForEachLeaf(g.memory(), g.format(), 0x1000, [](void*, const GuestLeaf&) { return Status::kOk; }, nullptr),
+            Status::kOutOfRange);
+}
+
+}  // namespace
+}  // namespace septum
