@@ -1,6 +1,7 @@
 // kernel/boot/main.cc — KernelEntry: the first C++ code, called by entry.S in long mode.
 //
-// Order: console, exception panic, banner, boot information, CPU capabilities, the tables blob.
+// Order: console, exception panic, banner, boot information, CPU capabilities, the tables blob,
+// then the domains (kernel/boot/domains.cc).
 // A machine the kernel cannot run on (no Multiboot2 loader, no SVM+NPT and no VMX+EPT) or a
 // tables blob that fails its checks ends the run with the failure verdict and a line saying
 // why; nothing is half-started.
@@ -11,6 +12,7 @@
 #include "kernel/arch/x86/idt.h"
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
+#include "kernel/boot/domains.h"
 #include "kernel/boot/multiboot2.h"
 #include "kernel/core/cmdline.h"
 #include "kernel/core/tables_install.h"
@@ -67,6 +69,29 @@ void ReadBootInfo(uint32_t magic, uint32_t mbi_address) {
   }
 }
 
+PhysRange ram[BootInfo::kMaxMemoryRanges];
+size_t ram_count = 0;
+
+// The RAM ranges of the boot memory map.
+Span<const PhysRange> Ram() {
+  if (ram_count == 0) {
+    for (size_t i = 0; i < boot_info.memory_count; ++i) {
+      if (boot_info.memory[i].type == 1) ram[ram_count++] = {boot_info.memory[i].base, boot_info.memory[i].length};
+    }
+  }
+  return Span<const PhysRange>(ram, ram_count);
+}
+
+// `run=MS` on the command line: run the schedule for MS milliseconds, then end the run (the
+// boot tests use it); without it the kernel runs forever.
+uint64_t RunNanoseconds() {
+  const Result<StringView> run = FindCmdlineOption(boot_info.cmdline, "run");
+  if (!run.ok()) return 0;
+  const Result<uint64_t> ms = ParseDecimal(run.value());
+  if (!ms.ok() || ms.value() > 1000000000) Refuse("run=MS on the command line needs a whole number of milliseconds");
+  return ms.value() * 1000000;
+}
+
 // Options that exercise failure paths from the boot tests.
 void RunSelfTests() {
   const Result<StringView> test = FindCmdlineOption(boot_info.cmdline, "selftest");
@@ -82,21 +107,17 @@ void RunSelfTests() {
 // The tables blob: the boot module whose command line is "tables". It is checked in place,
 // copied to the load address it was built for, and checked again there. Without one there is
 // nothing to run; a blob that fails any check stops the kernel before anything starts.
-void InstallTables() {
+// Returns true with `view` set when a blob was installed.
+bool InstallTables(BlobView* installed) {
   const BootModule* module = nullptr;
   for (size_t i = 0; i < boot_info.module_count; ++i) {
     if (boot_info.modules[i].cmdline == StringView("tables")) module = &boot_info.modules[i];
   }
   if (!module) {
     Print("septum: no tables module (a boot module named \"tables\"): no domain to run\n");
-    return;
+    return false;
   }
   if (module->start % 8 != 0 || module->end < module->start) Refuse("tables blob refused: the module is not 8-byte aligned");
-  PhysRange ram[BootInfo::kMaxMemoryRanges];
-  size_t ram_count = 0;
-  for (size_t i = 0; i < boot_info.memory_count; ++i) {
-    if (boot_info.memory[i].type == 1) ram[ram_count++] = {boot_info.memory[i].base, boot_info.memory[i].length};
-  }
   PhysRange reserved[BootInfo::kMaxModules + 2];
   size_t reserved_count = 0;
   const auto kernel_start = reinterpret_cast<uintptr_t>(__kernel_start), kernel_end = reinterpret_cast<uintptr_t>(__kernel_end);
@@ -106,8 +127,7 @@ void InstallTables() {
     reserved[reserved_count++] = {boot_info.modules[i].start, boot_info.modules[i].end - boot_info.modules[i].start};
   }
   const Span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(module->start)), module->end - module->start);
-  const TablesInstall check =
-      CheckTablesInstall(bytes, Span<const PhysRange>(ram, ram_count), Span<const PhysRange>(reserved, reserved_count));
+  const TablesInstall check = CheckTablesInstall(bytes, Ram(), Span<const PhysRange>(reserved, reserved_count));
   if (check.problem) {
     if (check.container != BlobProblem::kNone) {
       Print("septum: cannot run: tables blob refused: {}\n", BlobProblemText(check.container));
@@ -126,7 +146,8 @@ void InstallTables() {
   }
   Print("tables: installed {} bytes at {:#x}, format {}, {} domains\n", check.size, check.load_address, view.header->version,
         check.domains);
-  Print("septum: running domains is not implemented yet: the run ends after the tables check\n");
+  *installed = view;
+  return true;
 }
 
 VirtCaps DetectVirtualization() {
@@ -160,6 +181,7 @@ extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
   RunSelfTests();
   const VirtCaps caps = DetectVirtualization();
   Print("septum: {} backend selected; boot checks passed\n", BackendName(caps.backend));
-  InstallTables();
-  x86::EndRun(x86::RunVerdict::kSuccess);
+  BlobView tables;
+  if (!InstallTables(&tables)) x86::EndRun(x86::RunVerdict::kSuccess);
+  RunDomains(tables, boot_info, Ram(), caps, RunNanoseconds());
 }

@@ -54,7 +54,8 @@ BlobProblem ValidateBlob(Span<const uint8_t> bytes, BlobView* out) {
     }
     const bool paged = s.kind == static_cast<uint32_t>(tables::SectionKind::kPageTables) ||
                        s.kind == static_cast<uint32_t>(tables::SectionKind::kIoBitmaps) ||
-                       s.kind == static_cast<uint32_t>(tables::SectionKind::kIommu);
+                       s.kind == static_cast<uint32_t>(tables::SectionKind::kIommu) ||
+                       s.kind == static_cast<uint32_t>(tables::SectionKind::kStartState);
     if (paged && (h->load_address + s.offset) % 4096 != 0) return BlobProblem::kBadSection;
     for (uint32_t j = 0; j < i; ++j) {  // at most 64 sections: pairwise is fine
       const SectionEntry& t = sections[j];
@@ -67,6 +68,13 @@ BlobProblem ValidateBlob(Span<const uint8_t> bytes, BlobView* out) {
   out->sections = Span<const SectionEntry>(sections, h->section_count);
   out->bytes = bytes;
   return BlobProblem::kNone;
+}
+
+Span<const uint8_t> SectionBytes(const BlobView& view, tables::SectionKind kind) {
+  for (const tables::SectionEntry& s : view.sections) {
+    if (s.kind == static_cast<uint32_t>(kind)) return Span<const uint8_t>(view.bytes.data() + s.offset, s.size);
+  }
+  return {};
 }
 
 }  // namespace septum

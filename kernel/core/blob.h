@@ -39,6 +39,18 @@ struct BlobView {
 // Checks `bytes` (which must be 8-byte aligned in memory); on success the view points into it.
 BlobProblem ValidateBlob(Span<const uint8_t> bytes, BlobView* out);
 
+// The bytes of the section of `kind` in a validated blob; empty if it has none.
+Span<const uint8_t> SectionBytes(const BlobView& view, tables::SectionKind kind);
+
+// The section as an array of T (records are 8-byte aligned in a validated blob); empty if the
+// section is missing or not a whole number of records.
+template <typename T>
+Span<const T> SectionArray(const BlobView& view, tables::SectionKind kind) {
+  const Span<const uint8_t> b = SectionBytes(view, kind);
+  if (b.size() % sizeof(T) != 0) return {};
+  return Span<const T>(reinterpret_cast<const T*>(b.data()), b.size() / sizeof(T));
+}
+
 // The SHA-256 the header must carry: over the blob with the sha256 field taken as zeros.
 Sha256::Digest BlobDigest(Span<const uint8_t> bytes);
 

@@ -17,4 +17,14 @@ Result<StringView> FindCmdlineOption(StringView cmdline, StringView key) {
   return Status::kNotFound;
 }
 
+Result<uint64_t> ParseDecimal(StringView text) {
+  if (text.size() == 0 || text.size() > 18) return Status::kInvalidArgument;
+  uint64_t value = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return Status::kInvalidArgument;
+    value = value * 10 + static_cast<uint64_t>(text[i] - '0');
+  }
+  return value;
+}
+
 }  // namespace septum

@@ -5,6 +5,8 @@
 #ifndef SEPTUM_KERNEL_CORE_CMDLINE_H_
 #define SEPTUM_KERNEL_CORE_CMDLINE_H_
 
+#include <stdint.h>
+
 #include "kernel/lib/result.h"
 #include "kernel/lib/string_view.h"
 
@@ -12,6 +14,9 @@ namespace septum {
 
 // The value of option `key`, or kNotFound.
 Result<StringView> FindCmdlineOption(StringView cmdline, StringView key);
+
+// A decimal number of at most 18 digits (no sign, no spaces); kInvalidArgument otherwise.
+Result<uint64_t> ParseDecimal(StringView text);
 
 }  // namespace septum
 

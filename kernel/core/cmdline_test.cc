@@ -29,5 +29,14 @@ TEST(CmdlineTest, MissingKeys) {
   EXPECT_EQ(Value("     ", "a"), "<not-found>");
 }
 
+TEST(ParseDecimalTest, DigitsOnly) {
+  EXPECT_EQ(ParseDecimal("0").value(), 0u);
+  EXPECT_EQ(ParseDecimal("1500").value(), 1500u);
+  EXPECT_EQ(ParseDecimal("999999999999999999").value(), 999999999999999999u);
+  for (const char* bad : {"", "-1", "1x", " 1", "1000000000000000000", "0x10"}) {
+    EXPECT_EQ(ParseDecimal(bad).status(), Status::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace septum

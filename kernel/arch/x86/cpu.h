@@ -57,6 +57,8 @@ inline uint64_t ReadCr4() {
   return v;
 }
 
+inline void WriteCr4(uint64_t v) { asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+
 inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
 
 [[noreturn]] inline void HaltForever() {

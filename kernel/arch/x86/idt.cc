@@ -7,6 +7,7 @@
 #include "kernel/lib/panic.h"
 
 extern "C" const uint64_t septum_isr_table[32];  // isr.S
+extern "C" const char septum_irq_stubs[];        // isr.S: 16-byte stubs for vectors 32..255
 
 namespace septum::x86 {
 namespace {
@@ -47,8 +48,8 @@ constexpr const char* kVectorNames[32] = {
 }  // namespace
 
 void IdtInit() {
-  for (int v = 0; v < 32; ++v) {
-    const uint64_t handler = septum_isr_table[v];
+  for (int v = 0; v < 256; ++v) {
+    const uint64_t handler = v < 32 ? septum_isr_table[v] : reinterpret_cast<uint64_t>(septum_irq_stubs) + 16 * (v - 32);
     idt[v] = IdtGate{static_cast<uint16_t>(handler), kKernelCodeSelector, 0,
                      kInterruptGatePresentDpl0, static_cast<uint16_t>(handler >> 16),
                      static_cast<uint32_t>(handler >> 32), 0};

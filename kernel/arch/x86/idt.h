@@ -16,7 +16,8 @@ struct ExceptionFrame {
 };
 static_assert(sizeof(ExceptionFrame) == 22 * 8, "must match isr.S");
 
-// Loads an IDT whose vectors 0..31 lead to the exception panic.
+// Loads an IDT whose vectors 0..31 lead to the exception panic and 32..255 to
+// septum_interrupt (kernel/arch/x86/apic.cc).
 void IdtInit();
 
 }  // namespace septum::x86

@@ -47,4 +47,49 @@ septum_isr_table:
         .quad septum_isr_\n
         .endr
 
+
+// Interrupt stubs for vectors 32..255: fixed 16-byte stubs (push the vector, jump to the
+// common path), so stub n is at septum_irq_stubs + 16 * (n - 32). The common path saves the
+// registers the C calling convention does not preserve, calls septum_interrupt(vector) and
+// returns with iretq. Alignment: the CPU leaves RSP = 8 mod 16 after its 5-word frame; the
+// vector and 9 registers make it 0 mod 16 again after the extra 8 bytes below.
+        .text
+        .balign 16
+        .global septum_irq_stubs
+septum_irq_stubs:
+        .set vector, 32
+        .rept 224
+        .balign 16
+        pushq $vector
+        jmp septum_irq_common
+        .set vector, vector + 1
+        .endr
+
+septum_irq_common:
+        pushq %rax
+        pushq %rcx
+        pushq %rdx
+        pushq %rsi
+        pushq %rdi
+        pushq %r8
+        pushq %r9
+        pushq %r10
+        pushq %r11
+        movq 72(%rsp), %rdi                   // the vector
+        subq $8, %rsp
+        cld
+        call septum_interrupt
+        addq $8, %rsp
+        popq %r11
+        popq %r10
+        popq %r9
+        popq %r8
+        popq %rdi
+        popq %rsi
+        popq %rdx
+        popq %rcx
+        popq %rax
+        addq $8, %rsp                         // the vector
+        iretq
+
         .section .note.GNU-stack, "", @progbits

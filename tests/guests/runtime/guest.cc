@@ -1,0 +1,101 @@
+// tests/guests/runtime/guest.cc — see guest.h.
+#include "tests/guests/runtime/guest.h"
+
+#include "kernel/abi/paging.h"
+#include "kernel/lib/panic.h"
+
+namespace septum {
+namespace guest {
+namespace {
+
+bool use_vmcall = false;  // Intel: VMCALL; AMD: VMMCALL
+
+char line[256];
+size_t line_size = 0;
+
+void Flush() {
+  if (line_size) ConsoleWrite(line, line_size);
+  line_size = 0;
+}
+
+void WriteConsole(void*, const char* data, size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    line[line_size++] = data[i];
+    if (data[i] == '\n' || line_size == sizeof(line)) Flush();
+  }
+}
+
+uint64_t ReadCr3() {
+  uint64_t v;
+  asm volatile("mov %%cr3, %0" : "=r"(v));
+  return v;
+}
+
+}  // namespace
+
+CallResult Hypercall(hypercall::Number number, uint64_t arg0, uint64_t arg1, uint64_t arg2) {
+  uint64_t rax = static_cast<uint64_t>(number), rdx = arg2;
+  if (use_vmcall) {
+    asm volatile("vmcall" : "+a"(rax), "+d"(rdx) : "D"(arg0), "S"(arg1) : "memory");
+  } else {
+    asm volatile("vmmcall" : "+a"(rax), "+d"(rdx) : "D"(arg0), "S"(arg1) : "memory");
+  }
+  return CallResult{static_cast<Status>(rax), rdx};
+}
+
+Sink Console() { return Sink(&WriteConsole, nullptr); }
+
+StringView Name(const start::StartInfo& start) {
+  size_t n = 0;
+  while (n < sizeof(start.name) && start.name[n]) ++n;
+  return StringView(reinterpret_cast<const char*>(start.name), n);
+}
+
+void YieldForever() {
+  Flush();
+  for (;;) Yield();
+}
+
+uint64_t* LeafEntry(uint64_t va) {
+  uint64_t table = ReadCr3() & paging::kAddressMask;
+  for (unsigned level = paging::kLevels; level > 0; --level) {
+    auto* entry = reinterpret_cast<uint64_t*>(table) + paging::IndexAt(va, level);
+    if (!(*entry & paging::npt::kPresent)) return nullptr;
+    if (level == 1 || (*entry & paging::npt::kLarge)) return entry;
+    table = *entry & paging::kAddressMask;
+  }
+  return nullptr;
+}
+
+bool MapLarge(uint64_t va) {
+  const uint64_t base = va & ~(paging::kLargePageSize - 1);
+  uint64_t table = ReadCr3() & paging::kAddressMask;
+  for (unsigned level = paging::kLevels; level > 2; --level) {
+    const uint64_t entry = reinterpret_cast<uint64_t*>(table)[paging::IndexAt(base, level)];
+    if (!(entry & paging::npt::kPresent) || (entry & paging::npt::kLarge)) return false;
+    table = entry & paging::kAddressMask;
+  }
+  uint64_t& pd = reinterpret_cast<uint64_t*>(table)[paging::IndexAt(base, 2)];
+  if (pd & paging::npt::kPresent) return false;
+  pd = base | paging::npt::kPresent | paging::npt::kWritable | paging::npt::kUser | paging::npt::kLarge;
+  asm volatile("invlpg (%0)" ::"r"(base) : "memory");
+  return true;
+}
+
+}  // namespace guest
+
+// kernel/lib's checks call this: say so, then fault (the kernel contains the guest).
+void Panic(const char* file, int line, const char* message) {
+  guest::Print("PANIC in guest at {}:{}: {}\n", file, line, message);
+  for (;;) asm volatile("ud2");
+}
+
+}  // namespace septum
+
+extern "C" [[noreturn]] void GuestStart(const septum::start::StartInfo* start) {
+  uint32_t eax = 0, ebx, ecx, edx;
+  asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+  septum::guest::use_vmcall = ebx == 0x756e6547;  // "Genu" ineIntel
+  GuestMain(*start);
+  septum::guest::YieldForever();
+}

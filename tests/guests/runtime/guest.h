@@ -1,0 +1,57 @@
+// tests/guests/runtime/guest.h — the tiny runtime of Septum's test guests: a PV domain's entry
+// (entry.S sets up a stack and calls GuestMain with the start info), the hypercall wrappers of
+// kernel/abi/hypercall.h, and a formatted Print to the kernel console.
+//
+// The guests are freestanding C++ built with the kernel's flags and linked at guest-physical
+// 0x200000 (guest.ld): a domain running one needs memory there.
+#ifndef SEPTUM_TESTS_GUESTS_RUNTIME_GUEST_H_
+#define SEPTUM_TESTS_GUESTS_RUNTIME_GUEST_H_
+
+#include <stdint.h>
+
+#include "kernel/abi/hypercall.h"
+#include "kernel/abi/start_info.h"
+#include "kernel/lib/format.h"
+
+// Written by each guest: runs after the runtime is set up; returning stops the guest (it then
+// yields forever).
+void GuestMain(const septum::start::StartInfo& start);
+
+namespace septum::guest {
+
+struct CallResult {
+  Status status;
+  uint64_t value;
+};
+
+// One hypercall: VMMCALL on AMD, VMCALL on Intel (picked once from the CPU vendor).
+CallResult Hypercall(hypercall::Number number, uint64_t arg0 = 0, uint64_t arg1 = 0, uint64_t arg2 = 0);
+
+inline Status ConsoleWrite(const void* buffer, uint64_t length) {
+  return Hypercall(hypercall::Number::kConsoleWrite, reinterpret_cast<uintptr_t>(buffer), length).status;
+}
+inline Status Yield() { return Hypercall(hypercall::Number::kYield).status; }
+
+// The console as a Sink: bytes are gathered and sent a line at a time.
+Sink Console();
+
+template <typename... Args>
+void Print(StringView format, const Args&... args) {
+  Format(Console(), format, args...);
+}
+
+// The domain's name from its start info.
+StringView Name(const start::StartInfo& start);
+
+[[noreturn]] void YieldForever();
+
+// The guest's own leaf page-table entry for virtual address `va` (4 KiB or 2 MiB leaf), or
+// null; an attack guest edits its own tables with it (the nested tables stay in force).
+uint64_t* LeafEntry(uint64_t va);
+// Maps the 2 MiB around `va` identity in the guest's own tables (PD entry, read-write-exec)
+// when no table maps it yet; returns false if the page directory for it does not exist.
+bool MapLarge(uint64_t va);
+
+}  // namespace septum::guest
+
+#endif  // SEPTUM_TESTS_GUESTS_RUNTIME_GUEST_H_

@@ -1,0 +1,108 @@
+// tests/guests/testguest.cc — one PV guest image whose behaviour is picked by its domain's
+// name (from the start info), so a test policy is a list of named domains:
+//
+//   bystander*     prints "NAME round K" for K = 1..kRounds, yielding after each, then
+//                  "NAME done" — the output every attack test checks is complete
+//   spinner        prints once, then loops forever without yielding
+//   attack_read    maps guest-physical 0x1000000 (not its memory) in its own page tables, reads
+//   attack_kernel  maps 0x0 in its own page tables and writes 0x100000 (where the kernel lives)
+//   attack_exec    clears the no-execute bit of its non-executable `data` region in its own
+//                  tables and jumps there
+//   attack_port    writes COM1's data port (0x3f8), which the kernel owns
+//   attack_msr     writes IA32_APIC_BASE (0x1b), which is not passed through
+//   attack_call    calls time() without the `time` group, then carries on as a bystander
+//   attack_buffer  passes console_write buffers that cross out of its memory, wrap around
+//                  2^64 and are huge, then carries on as a bystander
+//   restarter      prints its restart count (self_info); faults on its first two runs
+#include "tests/guests/runtime/guest.h"
+
+using septum::Status;
+using septum::StringView;
+using septum::guest::Print;
+
+namespace {
+
+constexpr int kRounds = 10;
+
+bool StartsWith(StringView s, StringView prefix) {
+  return s.size() >= prefix.size() && StringView(s.data(), prefix.size()) == prefix;
+}
+
+void Bystander(StringView name) {
+  for (int k = 1; k <= kRounds; ++k) {
+    Print("{} round {}\n", name, k);
+    septum::guest::Yield();
+  }
+  Print("{} done\n", name);
+}
+
+// The guest-physical end of the domain's first region (its RAM at 0x200000 in the test policies).
+uint64_t RamEnd(const septum::start::StartInfo& start) { return start.regions[0].guest + start.regions[0].size; }
+
+void AttackBuffers(const septum::start::StartInfo& start) {
+  const uint64_t end = RamEnd(start);
+  const Status crossing = septum::guest::ConsoleWrite(reinterpret_cast<const void*>(end - 8), 16);
+  const Status wrapping = septum::guest::ConsoleWrite(reinterpret_cast<const void*>(0xfffffffffffffff0ull), 0x20);
+  const Status huge = septum::guest::ConsoleWrite(reinterpret_cast<const void*>(start.regions[0].guest), uint64_t{1} << 40);
+  Print("buffer crossing the end of memory: {}; wrapping around 2^64: {}; huge length: {}\n", crossing, wrapping, huge);
+}
+
+}  // namespace
+
+void GuestMain(const septum::start::StartInfo& start) {
+  const StringView name = septum::guest::Name(start);
+  Print("{} started: domain {}, abi {}, {} regions\n", name, start.domain, start.abi_version, start.region_count);
+  if (StartsWith(name, "bystander")) {
+    Bystander(name);
+  } else if (name == StringView("spinner")) {
+    Print("spinner: spinning without yielding\n");
+    for (volatile uint64_t i = 0;; i = i + 1) {
+    }
+  } else if (name == StringView("attack_read")) {
+    Print("attack_read: reading guest-physical 0x1000000\n");
+    septum::guest::MapLarge(0x1000000);
+    Print("attack_read: read {:#x} (must not happen)\n", *reinterpret_cast<volatile uint64_t*>(0x1000000));
+  } else if (name == StringView("attack_kernel")) {
+    Print("attack_kernel: writing guest-physical 0x100000\n");
+    septum::guest::MapLarge(0x0);
+    *reinterpret_cast<volatile uint64_t*>(0x100000) = 0xdeadbeef;
+    Print("attack_kernel: wrote (must not happen)\n");
+  } else if (name == StringView("attack_exec")) {
+    uint64_t data = 0;
+    for (uint32_t i = 0; i < start.region_count; ++i) {
+      if (StringView(reinterpret_cast<const char*>(start.regions[i].name)) == StringView("data")) data = start.regions[i].guest;
+    }
+    Print("attack_exec: executing non-executable memory at {:#x}\n", data);
+    *reinterpret_cast<volatile uint8_t*>(data) = 0xc3;  // ret
+    if (uint64_t* pte = septum::guest::LeafEntry(data)) *pte &= ~(uint64_t{1} << 63);
+    asm volatile("invlpg (%0)" ::"r"(data) : "memory");
+    reinterpret_cast<void (*)()>(data)();
+    Print("attack_exec: executed (must not happen)\n");
+  } else if (name == StringView("attack_port")) {
+    Print("attack_port: writing port 0x3f8\n");
+    asm volatile("outb %0, %1" ::"a"(static_cast<uint8_t>('X')), "Nd"(static_cast<uint16_t>(0x3f8)));
+    Print("attack_port: wrote (must not happen)\n");
+  } else if (name == StringView("attack_msr")) {
+    Print("attack_msr: writing MSR 0x1b\n");
+    asm volatile("wrmsr" ::"c"(0x1b), "a"(0), "d"(0));
+    Print("attack_msr: wrote (must not happen)\n");
+  } else if (name == StringView("attack_call")) {
+    const septum::guest::CallResult r = septum::guest::Hypercall(septum::hypercall::Number::kTime);
+    Print("attack_call: time() without the time group: {}\n", r.status);
+    Bystander(name);
+  } else if (name == StringView("attack_buffer")) {
+    AttackBuffers(start);
+    Bystander(name);
+  } else if (name == StringView("restarter")) {
+    septum::hypercall::SelfInfo self{};
+    septum::guest::Hypercall(septum::hypercall::Number::kSelfInfo, reinterpret_cast<uintptr_t>(&self), sizeof(self));
+    Print("restarter: run with {} restarts\n", self.restarts);
+    if (self.restarts < 2) {
+      Print("restarter: faulting\n");
+      *reinterpret_cast<volatile uint64_t*>(0x40000000) = 1;  // not mapped anywhere
+    }
+    Print("restarter: staying up\n");
+  } else {
+    Print("{}: no behaviour for this name\n", name);
+  }
+}
