@@ -1,11 +1,10 @@
-"""guest_system_test: compiles a test policy whose domains run tests/guests:testguest, packs the
-kernel, the tables and one image module per domain into a GRUB ISO, boots it under QEMU (AMD-V)
-for `run_ms` of schedule time and checks the serial log."""
+"""guest_system_test: `septum build`s a test policy whose domains run tests/guests:testguest (the
+image path in the policy is "testguest.elf") with the kernel command line run=`run_ms`, boots
+the ISO under QEMU (AMD-V) and checks the serial log."""
 
 load("//tests/boot:boot_test.bzl", "boot_test")
 
-def guest_system_test(name, policy, domains, expect, reject = [], run_ms = 400, verdict = "success"):
-    modules = " ".join(["--module $$d/testguest.elf=image:%s" % d for d in domains])
+def guest_system_test(name, policy, expect, reject = [], run_ms = 400, verdict = "success"):
     native.genrule(
         name = name + "_iso",
         testonly = True,
@@ -15,8 +14,9 @@ def guest_system_test(name, policy, domains, expect, reject = [], run_ms = 400, 
             "d=$$(mktemp -d)",
             "cp $(location %s) $$d/system.policy" % policy,
             "cp $(location :testguest) $$d/testguest.elf",
-            "$(location //tools/cli:septum) compile $$d/system.policy -o $$d/tables.bin > $$d/compile.log || { cat $$d/compile.log; exit 1; }",
-            "$(location //tools/build:mkiso) --out $@ --kernel $(location //kernel:septum) --cmdline run=%d --module $$d/tables.bin=tables %s" % (run_ms, modules),
+            ("$(location //tools/cli:septum) build $$d/system.policy -o $$d/out --kernel $(location //kernel:septum) " +
+             "--mkiso $(location //tools/build:mkiso) --cmdline run=%d > $$d/build.log || { cat $$d/build.log; exit 1; }") % run_ms,
+            "cp $$d/out/septum.iso $@",
             "rm -rf $$d",
         ]),
         tools = [

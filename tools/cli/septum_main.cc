@@ -5,9 +5,12 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <filesystem>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "kernel/abi/version.h"
 #include "policy/frontend.h"
@@ -19,6 +22,7 @@
 #include "proofs/tv/dump.h"
 #include "proofs/tv/validate.h"
 #include "absl/strings/str_format.h"
+#include "tools/cli/build.h"
 #include "tools/compiler/compile.h"
 #include <fstream>
 #include "absl/strings/str_join.h"
@@ -38,6 +42,9 @@ Usage:
   septum compile FILE.policy -o OUT        check, prove, write the tables blob, and prove the
                                            bytes implement the policy
   septum dump TABLES.bin                   decode a tables blob from its bytes
+  septum build FILE.policy -o DIR          compile, prove, and pack kernel, tables and images
+                                           into a bootable image with a certificate
+  septum run DIR                           boot a build in QEMU (AMD-V), console on stdout
   septum --help                            this text
   septum --version                         the toolchain's version
   septum COMMAND --help                    help for one command
@@ -105,6 +112,44 @@ Options:
   --help         this text
 
 Exit status: 0 written, 1 the policy was rejected or cannot be compiled, 2 usage or I/O error.
+)HELP";
+
+constexpr char kBuildHelp[] = R"HELP(septum build — a certified, bootable image of a policy
+
+Usage:
+  septum build FILE.policy -o DIR [--kernel SEPTUM.elf] [--mkiso MKISO] [--cmdline TEXT]
+
+Does everything `septum compile` does (front end, proofs P01-P09, images, tables blob,
+translation validation P10-P16), then packs the kernel, the blob (boot module "tables") and
+each domain's image (boot module "image:NAME") into a GRUB ISO. Writes, all or nothing:
+  DIR/septum.iso        the bootable image (BIOS, Multiboot2)
+  DIR/tables.bin        the tables blob
+  DIR/certificate.json  SHA-256 of the policy, the blob, the kernel, every image and the ISO;
+                        every obligation's verdict; the Z3 version
+  DIR/run.conf          the CPUs and memory `septum run` gives QEMU
+An existing DIR is replaced only if it holds an earlier build.
+
+Options:
+  -o DIR          the output directory
+  --kernel FILE   the kernel ELF (default: kernel/septum.elf beside this binary's Bazel tree)
+  --mkiso FILE    the ISO maker, tools/build/mkiso.sh (default: beside this binary)
+  --cmdline TEXT  the kernel command line (e.g. run=500: run the schedule 500 ms, then stop)
+  --help          this text
+
+Exit status: 0 written, 1 the policy was rejected or cannot be compiled, 2 usage or I/O error.
+)HELP";
+
+constexpr char kRunHelp[] = R"HELP(septum run — boot a `septum build` in QEMU
+
+Usage:
+  septum run DIR [--backend=svm] [--timeout S]
+
+Boots DIR/septum.iso under QEMU TCG with AMD-V (-cpu qemu64,+svm,+npt) and the CPUs and memory
+of DIR/run.conf; the serial console (the kernel's log and every domain's console, prefixed
+[name]) streams to standard output. --backend=vmx (Bochs) is not implemented yet.
+
+Exit status: 0 the kernel ended the run with success, 1 with failure, 3 QEMU stopped without
+a verdict, 124 the timeout expired, 2 usage error or QEMU missing.
 )HELP";
 
 constexpr char kDumpHelp[] = R"HELP(septum dump — decode a tables blob
@@ -202,6 +247,69 @@ int Check(const std::vector<std::string>& args) {
   return proofs::Accepted(checked->outcome, report.proofs) ? kExitOk : kExitRejected;
 }
 
+// What compiling a policy produced: the model, its images, the blob and every verdict.
+struct Compiled {
+  Checked checked;
+  std::vector<compiler::Image> images;
+  std::vector<uint8_t> blob;
+  tv::TvOutcome tv;
+  double coverage = 0;
+};
+
+// Checks and proves `path`, reads the images (unless `no_images`), compiles the blob and proves
+// it. Prints the diagnostics; returns the exit status when anything fails (nothing is written
+// then), or the result.
+std::variant<int, Compiled> CompileProven(const std::string& path, bool no_images, bool coverage) {
+  std::optional<Checked> checked = CheckAndProve(path);
+  if (!checked) return kExitUsage;
+  Compiled c{*std::move(checked), {}, {}, {}, 0};
+  const policy::CheckOutcome& out = c.checked.outcome;
+  const proofs::Report report = c.checked.MakeReport(path, false);
+  if (!proofs::Accepted(out, report.proofs)) {
+    std::cout << proofs::TextReport(report) << "septum: nothing written: the policy is not accepted\n";
+    return kExitRejected;
+  }
+  const policy::System& system = *out.system;
+  if (!no_images) {
+    for (uint32_t d = 0; d < system.domains.size(); ++d) {
+      const policy::Domain& dom = system.domains[d];
+      absl::StatusOr<compiler::Image> image = compiler::ReadImageFile(dom.image_path, compiler::RawLoadAddress(system, d));
+      if (!image.ok()) {
+        std::cout << absl::StrFormat("%s:%d:%d: error: domain `%s`, image \"%s\": %s\n  help: build the image first, or pass --no-images "
+                                     "for a policy-only blob (not bootable)\n",
+                                     path, dom.where.line, dom.where.column, dom.name, dom.image, image.status().message());
+        std::cout << "septum: nothing written\n";
+        return kExitRejected;
+      }
+      c.images.push_back(*std::move(image));
+    }
+  }
+  absl::StatusOr<std::vector<uint8_t>> blob = compiler::CompileTables(system, no_images ? nullptr : &c.images);
+  if (!blob.ok()) {
+    std::cout << path << ": cannot compile: " << blob.status().message() << "\nseptum: nothing written\n";
+    return kExitRejected;
+  }
+  c.blob = *std::move(blob);
+  // Translation validation: the bytes, decoded independently, must say what the model says.
+  c.tv = tv::ValidateTables(system, c.blob, no_images ? nullptr : &c.images);
+  std::cout << "translation validation (Z3 " << proofs::Z3Version() << "):\n";
+  for (const proofs::ObligationResult& r : c.tv.results) {
+    std::string verdict = proofs::VerdictName(r.verdict);
+    if (r.verdict == proofs::Verdict::kProven && r.vacuous) verdict = "vacuous";
+    std::cout << absl::StrFormat("  %-20s %-8s %8.3f s  %s%s\n", r.info->id, verdict, r.seconds, r.info->statement,
+                                 r.vacuous ? absl::StrCat(" (holds vacuously: ", r.vacuity_note, ")") : "");
+    for (const proofs::Counterexample& ce : r.counterexamples) std::cout << "    counterexample: " << ce.message << "\n";
+    if (r.verdict == proofs::Verdict::kUnknown) std::cout << "    undecided: " << r.unknown_reason << "\n";
+  }
+  if (coverage) std::cout << tv::CoverageText(c.tv.coverage);
+  if (!c.tv.ok()) {
+    std::cout << path << ": nothing written: the generated tables do not implement the policy (a compiler bug)\n";
+    return kExitRejected;
+  }
+  c.coverage = c.tv.coverage.bytes ? static_cast<double>(c.tv.coverage.covered) / c.tv.coverage.bytes : 0.0;
+  return c;
+}
+
 // septum compile [--no-images] [--coverage] FILE -o OUT
 int Compile(const std::vector<std::string>& args) {
   std::string path, out_path;
@@ -227,55 +335,13 @@ int Compile(const std::vector<std::string>& args) {
     }
   }
   if (path.empty() || out_path.empty()) return Usage("compile: usage: septum compile [--no-images] [--coverage] FILE.policy -o TABLES.bin");
-  const std::optional<Checked> checked = CheckAndProve(path);
-  if (!checked) return kExitUsage;
-  const policy::CheckOutcome& out = checked->outcome;
-  const proofs::Report report = checked->MakeReport(path, false);
-  if (!proofs::Accepted(out, report.proofs)) {
-    std::cout << proofs::TextReport(report) << "septum: nothing written: the policy is not accepted\n";
-    return kExitRejected;
-  }
-  const policy::System& system = *out.system;
-  std::vector<compiler::Image> images;
-  if (!no_images) {
-    for (uint32_t d = 0; d < system.domains.size(); ++d) {
-      const policy::Domain& dom = system.domains[d];
-      absl::StatusOr<compiler::Image> image = compiler::ReadImageFile(dom.image_path, compiler::RawLoadAddress(system, d));
-      if (!image.ok()) {
-        std::cout << absl::StrFormat("%s:%d:%d: error: domain `%s`, image \"%s\": %s\n  help: build the image first, or pass --no-images "
-                                     "for a policy-only blob (not bootable)\n",
-                                     path, dom.where.line, dom.where.column, dom.name, dom.image, image.status().message());
-        std::cout << "septum: nothing written\n";
-        return kExitRejected;
-      }
-      images.push_back(*std::move(image));
-    }
-  }
-  absl::StatusOr<std::vector<uint8_t>> blob = compiler::CompileTables(system, no_images ? nullptr : &images);
-  if (!blob.ok()) {
-    std::cout << path << ": cannot compile: " << blob.status().message() << "\nseptum: nothing written\n";
-    return kExitRejected;
-  }
-  // Translation validation: the bytes, decoded independently, must say what the model says.
-  const tv::TvOutcome tv_out = tv::ValidateTables(system, *blob, no_images ? nullptr : &images);
-  std::cout << "translation validation (Z3 " << proofs::Z3Version() << "):\n";
-  for (const proofs::ObligationResult& r : tv_out.results) {
-    std::string verdict = proofs::VerdictName(r.verdict);
-    if (r.verdict == proofs::Verdict::kProven && r.vacuous) verdict = "vacuous";
-    std::cout << absl::StrFormat("  %-20s %-8s %8.3f s  %s%s\n", r.info->id, verdict, r.seconds, r.info->statement,
-                                 r.vacuous ? absl::StrCat(" (holds vacuously: ", r.vacuity_note, ")") : "");
-    for (const proofs::Counterexample& ce : r.counterexamples) std::cout << "    counterexample: " << ce.message << "\n";
-    if (r.verdict == proofs::Verdict::kUnknown) std::cout << "    undecided: " << r.unknown_reason << "\n";
-  }
-  if (coverage) std::cout << tv::CoverageText(tv_out.coverage);
-  if (!tv_out.ok()) {
-    std::cout << path << ": nothing written: the generated tables do not implement the policy (a compiler bug)\n";
-    return kExitRejected;
-  }
+  std::variant<int, Compiled> result = CompileProven(path, no_images, coverage);
+  if (const int* status = std::get_if<int>(&result)) return *status;
+  const Compiled& c = std::get<Compiled>(result);
   // Written whole or not at all: a temporary file next to the target, then a rename.
   const std::string tmp = absl::StrCat(out_path, ".tmp");
   std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-  file.write(reinterpret_cast<const char*>(blob->data()), static_cast<std::streamsize>(blob->size()));
+  file.write(reinterpret_cast<const char*>(c.blob.data()), static_cast<std::streamsize>(c.blob.size()));
   file.close();
   if (!file || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     std::remove(tmp.c_str());
@@ -283,10 +349,95 @@ int Compile(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   std::cout << absl::StrFormat("%s: %d + %d obligations proven; wrote %s (%d bytes, %.2f%% covered by the translation validation)%s\n", path,
-                               checked->results.size(), tv_out.results.size(), out_path, blob->size(),
-                               tv_out.coverage.bytes ? 100.0 * tv_out.coverage.covered / tv_out.coverage.bytes : 0.0,
+                               c.checked.results.size(), c.tv.results.size(), out_path, c.blob.size(), 100.0 * c.coverage,
                                no_images ? "; built without images: not bootable" : "");
   return kExitOk;
+}
+
+// Next to the running binary: Bazel's layout puts bazel-bin/tools/cli/septum beside
+// bazel-bin/kernel/septum.elf and bazel-bin/tools/build/mkiso.
+std::string BesideBinary(const char* relative) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return relative;
+  return (self.parent_path() / relative).lexically_normal().string();
+}
+
+// septum build FILE -o DIR [--kernel ELF] [--mkiso PATH] [--cmdline TEXT]
+int Build(const std::vector<std::string>& args) {
+  std::string path, out_dir, kernel = BesideBinary("../../kernel/septum.elf"), mkiso = BesideBinary("../build/mkiso"), cmdline;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::cout << kBuildHelp;
+      return kExitOk;
+    }
+    std::string* value = args[i] == "-o" ? &out_dir : args[i] == "--kernel" ? &kernel : args[i] == "--mkiso" ? &mkiso
+                                                                     : args[i] == "--cmdline"  ? &cmdline
+                                                                                               : nullptr;
+    if (value) {
+      if (i + 1 >= args.size()) return Usage(absl::StrCat("build: ", args[i], " takes a value"));
+      *value = args[++i];
+    } else if (absl::StartsWith(args[i], "-")) {
+      return Usage(absl::StrCat("build: unknown option `", args[i], "`"));
+    } else if (!path.empty()) {
+      return Usage("build: give one policy file");
+    } else {
+      path = args[i];
+    }
+  }
+  if (path.empty() || out_dir.empty()) return Usage("build: usage: septum build FILE.policy -o DIR");
+  for (const std::string* f : {&kernel, &mkiso}) {
+    if (!std::filesystem::exists(*f)) {
+      return Usage(absl::StrCat("build: `", *f, "` does not exist: build it (bazel build //kernel:septum //tools/build:mkiso) or pass ",
+                                f == &kernel ? "--kernel" : "--mkiso"));
+    }
+  }
+  std::variant<int, Compiled> result = CompileProven(path, /*no_images=*/false, /*coverage=*/false);
+  if (const int* status = std::get_if<int>(&result)) return *status;
+  const Compiled& c = std::get<Compiled>(result);
+  cli::BuildInputs in;
+  in.policy_path = path;
+  in.system = &*c.checked.outcome.system;
+  in.images = &c.images;
+  in.blob = &c.blob;
+  in.model_proofs = &c.checked.results;
+  in.table_proofs = &c.tv.results;
+  in.coverage = c.coverage;
+  in.kernel_path = kernel;
+  in.mkiso_path = mkiso;
+  in.kernel_cmdline = cmdline;
+  in.out_dir = out_dir;
+  if (absl::Status st = cli::WriteBuild(in); !st.ok()) {
+    std::cout << "septum: build: " << st.message() << "\nseptum: nothing written\n";
+    return kExitUsage;
+  }
+  std::cout << absl::StrFormat("%s: %d + %d obligations proven; wrote %s/septum.iso, tables.bin (%d bytes), certificate.json\n", path,
+                               c.checked.results.size(), c.tv.results.size(), out_dir, c.blob.size());
+  return kExitOk;
+}
+
+// septum run DIR [--backend=svm] [--timeout S]
+int Run(const std::vector<std::string>& args) {
+  cli::RunOptions o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::cout << kRunHelp;
+      return kExitOk;
+    }
+    if (absl::StartsWith(args[i], "--backend=")) {
+      o.backend = args[i].substr(10);
+    } else if (args[i] == "--timeout" && i + 1 < args.size()) {
+      if (!absl::SimpleAtoi(args[++i], &o.timeout_seconds) || o.timeout_seconds <= 0) return Usage("run: --timeout takes seconds (> 0)");
+    } else if (absl::StartsWith(args[i], "-")) {
+      return Usage(absl::StrCat("run: unknown option `", args[i], "`"));
+    } else if (!o.dir.empty()) {
+      return Usage("run: give one build directory");
+    } else {
+      o.dir = args[i];
+    }
+  }
+  if (o.dir.empty()) return Usage("run: usage: septum run DIR [--backend=svm] [--timeout S]");
+  return cli::RunBuild(o);
 }
 
 // septum dump TABLES.bin
@@ -429,5 +580,7 @@ int main(int argc, char** argv) {
   if (command == "explain") return septum::Explain(args);
   if (command == "compile") return septum::Compile(args);
   if (command == "dump") return septum::Dump(args);
+  if (command == "build") return septum::Build(args);
+  if (command == "run") return septum::Run(args);
   return septum::Usage(absl::StrCat("unknown command `", command, "`"));
 }

@@ -1,0 +1,238 @@
+// tools/cli/build.cc — see build.h.
+#include "tools/cli/build.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "kernel/abi/version.h"
+#include "kernel/lib/sha256.h"
+#include "proofs/prover.h"
+
+namespace septum::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Hex(const uint8_t* bytes, size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) absl::StrAppendFormat(&s, "%02x", bytes[i]);
+  return s;
+}
+
+std::string BytesSha256(const std::vector<uint8_t>& bytes) {
+  const Sha256::Digest d = Sha256::Hash(Span<const uint8_t>(bytes.data(), bytes.size()));
+  return Hex(d.bytes, sizeof(d.bytes));
+}
+
+// A JSON string literal.
+std::string Json(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+absl::Status WriteFile(const fs::path& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) return absl::InternalError(absl::StrCat("cannot write `", path.string(), "`"));
+  return absl::OkStatus();
+}
+
+// Runs argv[0] with its arguments (no shell) and waits; its output goes where ours goes.
+int Spawn(const std::vector<std::string>& argv) {
+  std::vector<char*> raw;
+  for (const std::string& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
+  raw.push_back(nullptr);
+  std::cout.flush();
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execvp(raw[0], raw.data());
+    std::fprintf(stderr, "septum: cannot run `%s`\n", raw[0]);
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void AppendObligations(std::string* json, const std::vector<proofs::ObligationResult>& results, bool* first) {
+  for (const proofs::ObligationResult& r : results) {
+    absl::StrAppendFormat(json, "%s\n    {\"id\": %s, \"verdict\": %s, \"vacuous\": %s, \"seconds\": %.3f}", *first ? "" : ",", Json(r.info->id),
+                          Json(proofs::VerdictName(r.verdict)), r.vacuous ? "true" : "false", r.seconds);
+    *first = false;
+  }
+}
+
+absl::StatusOr<std::string> Certificate(const BuildInputs& in, const fs::path& stage) {
+  absl::StatusOr<std::string> policy_sha = FileSha256(in.policy_path), kernel_sha = FileSha256(in.kernel_path),
+                              iso_sha = FileSha256((stage / "septum.iso").string());
+  for (const auto* s : {&policy_sha, &kernel_sha, &iso_sha}) {
+    if (!s->ok()) return s->status();
+  }
+  std::string j = "{\n";
+  absl::StrAppendFormat(&j, "  \"certificate\": \"septum build\",\n  \"septum\": %s,\n  \"abi\": %d,\n  \"z3\": %s,\n", Json(kKernelVersion),
+                        kAbiVersion, Json(proofs::Z3Version()));
+  absl::StrAppendFormat(&j, "  \"system\": %s,\n", Json(in.system->name));
+  absl::StrAppendFormat(&j, "  \"policy\": {\"file\": %s, \"sha256\": %s},\n", Json(in.policy_path), Json(*policy_sha));
+  absl::StrAppendFormat(&j, "  \"tables\": {\"file\": \"tables.bin\", \"bytes\": %d, \"sha256\": %s, \"validated_coverage\": %.4f},\n",
+                        in.blob->size(), Json(BytesSha256(*in.blob)), in.coverage);
+  absl::StrAppendFormat(&j, "  \"kernel\": {\"file\": %s, \"sha256\": %s, \"cmdline\": %s},\n", Json(in.kernel_path), Json(*kernel_sha),
+                        Json(in.kernel_cmdline));
+  absl::StrAppend(&j, "  \"images\": [");
+  for (size_t d = 0; d < in.system->domains.size(); ++d) {
+    const policy::Domain& dom = in.system->domains[d];
+    absl::StrAppendFormat(&j, "%s\n    {\"domain\": %s, \"file\": %s, \"bytes\": %d, \"sha256\": %s}", d ? "," : "", Json(dom.name),
+                          Json(dom.image_path), (*in.images)[d].size, Json(Hex((*in.images)[d].sha256, 32)));
+  }
+  absl::StrAppend(&j, "\n  ],\n  \"obligations\": [");
+  bool first = true;
+  AppendObligations(&j, *in.model_proofs, &first);
+  AppendObligations(&j, *in.table_proofs, &first);
+  absl::StrAppendFormat(&j, "\n  ],\n  \"boot_image\": {\"file\": \"septum.iso\", \"sha256\": %s}\n}\n", Json(*iso_sha));
+  return j;
+}
+
+// Replaces `out` by `stage`; an existing `out` must be an earlier build.
+absl::Status Publish(const fs::path& stage, const fs::path& out) {
+  std::error_code ec;
+  if (fs::exists(out, ec)) {
+    if (!fs::is_directory(out, ec) || !(fs::is_empty(out, ec) || fs::exists(out / "certificate.json", ec))) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("`", out.string(), "` exists and is not an earlier septum build: choose another output directory"));
+    }
+    const fs::path old = out.string() + ".old";
+    fs::remove_all(old, ec);
+    fs::rename(out, old, ec);
+    if (ec) return absl::InternalError(absl::StrCat("cannot move the earlier build aside: ", ec.message()));
+    fs::rename(stage, out, ec);
+    if (ec) {
+      fs::rename(old, out, ec);
+      return absl::InternalError(absl::StrCat("cannot put the new build in place: ", ec.message()));
+    }
+    fs::remove_all(old, ec);
+    return absl::OkStatus();
+  }
+  fs::rename(stage, out, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot create `", out.string(), "`: ", ec.message()));
+  return absl::OkStatus();
+}
+
+absl::Status Stage(const BuildInputs& in, const fs::path& stage) {
+  if (absl::Status st = WriteFile(stage / "tables.bin", std::string(in.blob->begin(), in.blob->end())); !st.ok()) return st;
+  std::vector<std::string> argv = {in.mkiso_path, "--out", (stage / "septum.iso").string(), "--kernel", in.kernel_path};
+  if (!in.kernel_cmdline.empty()) argv.insert(argv.end(), {"--cmdline", in.kernel_cmdline});
+  argv.insert(argv.end(), {"--module", (stage / "tables.bin").string() + "=tables"});
+  for (const policy::Domain& dom : in.system->domains) {
+    argv.insert(argv.end(), {"--module", dom.image_path + "=image:" + dom.name});
+  }
+  if (Spawn(argv) != 0) return absl::InternalError(absl::StrCat("making the boot image failed (", in.mkiso_path, ")"));
+  absl::StatusOr<std::string> cert = Certificate(in, stage);
+  if (!cert.ok()) return cert.status();
+  if (absl::Status st = WriteFile(stage / "certificate.json", *cert); !st.ok()) return st;
+  uint64_t ram_end = 0;
+  for (const policy::RamBank& bank : in.system->platform.ram) ram_end = std::max(ram_end, bank.range.base + bank.range.size);
+  const uint64_t memory_mib = std::max<uint64_t>(128, (ram_end + (1 << 20) - 1) >> 20);
+  return WriteFile(stage / "run.conf", absl::StrFormat("memory_mib=%d\ncpus=%d\n", memory_mib, in.system->platform.cpus));
+}
+
+std::map<std::string, std::string> ReadConf(const fs::path& path) {
+  std::map<std::string, std::string> conf;
+  std::ifstream f(path);
+  std::string line;
+  while (std::getline(f, line)) {
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos) conf[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return conf;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FileSha256(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return absl::NotFoundError(absl::StrCat("cannot read `", path, "`"));
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return BytesSha256(bytes);
+}
+
+absl::Status WriteBuild(const BuildInputs& in) {
+  const fs::path out = fs::path(in.out_dir).lexically_normal();
+  std::error_code ec;
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  std::string pattern = (parent / (out.filename().string() + ".tmp-XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) return absl::InternalError(absl::StrCat("cannot create a directory next to `", out.string(), "`"));
+  const fs::path stage = pattern;
+  absl::Status st = Stage(in, stage);
+  if (st.ok()) st = Publish(stage, out);
+  if (!st.ok()) fs::remove_all(stage, ec);
+  return st;
+}
+
+int RunBuild(const RunOptions& o) {
+  const fs::path dir(o.dir);
+  std::error_code ec;
+  if (o.backend == "vmx") {
+    std::cerr << "septum: run: the VT-x backend (Bochs) is not implemented yet; use --backend=svm\n";
+    return 2;
+  }
+  if (o.backend != "svm") {
+    std::cerr << "septum: run: unknown backend `" << o.backend << "`: use svm\n";
+    return 2;
+  }
+  if (!fs::exists(dir / "septum.iso", ec) || !fs::exists(dir / "run.conf", ec)) {
+    std::cerr << "septum: run: `" << o.dir << "` is not a septum build (no septum.iso and run.conf): run `septum build` first\n";
+    return 2;
+  }
+  std::map<std::string, std::string> conf = ReadConf(dir / "run.conf");
+  std::vector<std::string> argv;
+  if (o.timeout_seconds > 0) argv = {"timeout", "-k", "5", std::to_string(o.timeout_seconds)};
+  argv.insert(argv.end(), {"qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64,+svm,+npt", "-smp", conf["cpus"].empty() ? "1" : conf["cpus"], "-m",
+                           conf["memory_mib"].empty() ? "512" : conf["memory_mib"], "-display", "none", "-monitor", "none", "-no-reboot",
+                           "-nodefaults", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-drive",
+                           "file=" + (dir / "septum.iso").string() + ",media=cdrom,format=raw,readonly=on", "-boot", "d"});
+  const int status = Spawn(argv);
+  switch (status) {
+    case 33:
+      return 0;
+    case 35:
+      return 1;
+    case 124:
+    case 137:
+      std::cerr << "septum: run: no verdict within " << o.timeout_seconds << " s: the machine was stopped\n";
+      return 124;
+    case 127:
+      std::cerr << "septum: run: qemu-system-x86_64 not found (apt-get install qemu-system-x86)\n";
+      return 2;
+    default:
+      std::cerr << "septum: run: QEMU stopped without a verdict from the kernel (status " << status << ")\n";
+      return 3;
+  }
+}
+
+}  // namespace septum::cli
