@@ -1,6 +1,7 @@
 // tests/guests/testguest.cc — one PV guest image whose behaviour is picked by its domain's
 // name (from the start info), so a test policy is a list of named domains:
 //
+//   hello*         greets with its identity (self_info) and the time, five rounds, yielding
 //   bystander*     prints "NAME round K" for K = 1..kRounds, yielding after each, then
 //                  "NAME done" — the output every attack test checks is complete
 //   spinner        prints once, then loops forever without yielding
@@ -28,6 +29,21 @@ bool StartsWith(StringView s, StringView prefix) {
   return s.size() >= prefix.size() && StringView(s.data(), prefix.size()) == prefix;
 }
 
+void Hello(StringView name) {
+  septum::hypercall::SelfInfo self{};
+  septum::guest::Hypercall(septum::hypercall::Number::kSelfInfo, reinterpret_cast<uintptr_t>(&self), sizeof(self));
+  for (int k = 1; k <= 5; ++k) {
+    const septum::guest::CallResult now = septum::guest::Hypercall(septum::hypercall::Number::kTime);
+    if (now.status == Status::kOk) {
+      Print("hello from {}, domain {} of the tables, round {} at {} us\n", name, self.domain, k, now.value / 1000);
+    } else {
+      Print("hello from {}, domain {} of the tables, round {} (time: {})\n", name, self.domain, k, now.status);
+    }
+    septum::guest::Yield();
+  }
+  Print("{} done\n", name);
+}
+
 void Bystander(StringView name) {
   for (int k = 1; k <= kRounds; ++k) {
     Print("{} round {}\n", name, k);
@@ -52,7 +68,9 @@ void AttackBuffers(const septum::start::StartInfo& start) {
 void GuestMain(const septum::start::StartInfo& start) {
   const StringView name = septum::guest::Name(start);
   Print("{} started: domain {}, abi {}, {} regions\n", name, start.domain, start.abi_version, start.region_count);
-  if (StartsWith(name, "bystander")) {
+  if (StartsWith(name, "hello")) {
+    Hello(name);
+  } else if (StartsWith(name, "bystander")) {
     Bystander(name);
   } else if (name == StringView("spinner")) {
     Print("spinner: spinning without yielding\n");
