@@ -19,6 +19,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # AMD-V runs (QEMU TCG) and VT-x runs (Bochs, headless term display)
   qemu-system-x86 bochs bochs-term bochsbios vgabios
+  # the hypercall path-length benchmark steps the kernel through QEMU's gdb stub
+  gdb
 )
 
 missing=()

@@ -198,35 +198,36 @@ void PrintSummary() {
   }
 }
 
-// Runs domain d until its slot ends, it gives the slot up, or it faults.
-void RunSlot(size_t d, const SlotPosition& pos, uint64_t schedule_start) {
+// Runs domain d until its slot (ending at `end_ns`) ends, it gives the slot up, or it faults.
+// The slot timer may fire during any exit (it is taken at STGI, whatever the exit's reason), so
+// its flag is checked after every exit, not only after interrupt exits.
+void RunSlot(size_t d, const SlotPosition& pos, uint64_t end_ns) {
   Domain& dom = domains[d];
+  HypercallEnvironment env;
+  env.console = kConsole;
+  env.clock = x86::Clock();
+  env.slot_end_ns = end_ns;
+  env.restarts = runtime[d].restarts;
+  const bool flush = AsidsShared();
   for (;;) {
-    if (AsidsShared()) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
+    if (flush) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
     const ExitEvent event = x86::svm::Run(vmcbs[d], dom.regs);
-    const uint64_t now = x86::NowNs() - schedule_start;
-    HypercallEnvironment env;
-    env.console = kConsole;
-    env.now_ns = now;
-    env.restarts = runtime[d].restarts;
-    env.slot_ticks_left = pos.end > now / kNsPerTick ? pos.end - now / kNsPerTick : 0;
+    env.tsc = x86::ReadTsc();
     const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d]);
     x86::svm::StoreRegs(vmcbs[d], dom.regs);
-    switch (action) {
-      case ExitAction::kResume:
-        continue;
-      case ExitAction::kEndSlot:
-        runtime[d].gave_up_slot = true;
-        runtime[d].given_up = pos;
-        return;
-      case ExitAction::kTimer:
-        x86::TakeTimerFired();
-        if (now / kNsPerTick >= pos.end) return;
-        x86::ArmTimer((pos.end * kNsPerTick) - now);  // early or foreign interrupt: keep going
-        continue;
-      case ExitAction::kFault:
-        Contain(d, event);
-        return;
+    if (action == ExitAction::kEndSlot) {
+      runtime[d].gave_up_slot = true;
+      runtime[d].given_up = pos;
+      return;
+    }
+    if (action == ExitAction::kFault) {
+      Contain(d, event);
+      return;
+    }
+    if (x86::TakeTimerFired()) {
+      const uint64_t now = x86::NowNs();
+      if (now >= end_ns) return;
+      x86::ArmTimer(end_ns - now);  // early: keep going
     }
   }
 }
@@ -281,29 +282,36 @@ void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange
     if (domains[d].record->boot) StartDomain(d);
   }
 
-  const uint64_t schedule_start = x86::NowNs();
+  x86::StartClock();
+  SlotPosition pos;  // pos.end == 0: no slot yet
+  uint64_t end_ns = 0;
   for (;;) {
-    const uint64_t now = x86::NowNs() - schedule_start;
+    uint64_t now = x86::NowNs();
     if (run_ns && now >= run_ns) break;
-    const SlotPosition pos = Locate(plan, header->major_ticks, now / kNsPerTick);
-    x86::ArmTimer(pos.end * kNsPerTick - now);
+    if (now >= end_ns) {  // the next slot: find it and arm the timer for its end
+      pos = Locate(plan, header->major_ticks, now / kNsPerTick);
+      end_ns = pos.end * kNsPerTick;
+      x86::ArmTimer(end_ns - now);
+    } else if (x86::TakeTimerFired()) {  // the slot's timer fired early: arm it again
+      x86::ArmTimer(end_ns - now);
+    }
     const size_t d = pos.domain;
     const bool runnable = d < domain_count && runtime[d].status == DomainStatus::kRunnable &&
                           !(runtime[d].gave_up_slot && SameSlot(runtime[d].given_up, pos));
-    if (!runnable) {
-      while (x86::NowNs() - schedule_start < pos.end * kNsPerTick) {
+    if (!runnable) {  // idle until the slot ends: the timer is armed for its end
+      do {
         x86::WaitForInterrupt();
         x86::TakeTimerFired();
-        const uint64_t t = x86::NowNs() - schedule_start;
-        if (t < pos.end * kNsPerTick) x86::ArmTimer(pos.end * kNsPerTick - t);
-      }
+        now = x86::NowNs();
+        if (now < end_ns) x86::ArmTimer(end_ns - now);
+      } while (now < end_ns);
       continue;
     }
     if (on_fpu != d) {
       SwitchFpu(on_fpu < kMaxDomains ? fpu[on_fpu] : host_fpu, fpu[d]);
       on_fpu = d;
     }
-    RunSlot(d, pos, schedule_start);
+    RunSlot(d, pos, end_ns);
   }
   PrintSummary();
   x86::EndRun(x86::RunVerdict::kSuccess);

@@ -42,11 +42,12 @@ ExitEvent Event(ExitKind kind, uint8_t length = 0) {
 
 TEST(DispatchTest, GrantedTimeCallReturnsValueAndAdvancesRip) {
   Fixture f(tables::kGroupTime);
-  f.env.now_ns = 123456;
+  f.env.clock = TscClock{0, 1};
+  f.env.tsc = 123;  // 123 us
   f.regs.rax = static_cast<uint64_t>(hypercall::Number::kTime);
   EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.regs, f.ctx, f.env, f.runtime), ExitAction::kResume);
   EXPECT_EQ(f.regs.rax, static_cast<uint64_t>(Status::kOk));
-  EXPECT_EQ(f.regs.rdx, 123456u);
+  EXPECT_EQ(f.regs.rdx, 123000u);
   EXPECT_EQ(f.regs.rip, 0x1003u);
   EXPECT_EQ(f.runtime.exits, 1u);
   EXPECT_EQ(f.runtime.faults, 0u);

@@ -16,6 +16,7 @@
 #include "kernel/abi/hypercall.h"
 #include "kernel/abi/paging.h"
 #include "kernel/abi/tables.h"
+#include "kernel/core/clock.h"
 #include "kernel/core/guest_memory.h"
 #include "kernel/lib/result.h"
 #include "kernel/lib/span.h"
@@ -118,12 +119,14 @@ Result<uint64_t> PerformConsoleWrite(const DomainContext& ctx, const ConsoleWrit
 Result<uint64_t> PerformSelfInfo(const DomainContext& ctx, const SelfInfoRequest& request, uint32_t restarts,
                                  uint64_t slot_ticks_left);
 
-// What the dispatcher knows at the time of the call, beyond the caller's record.
+// What the dispatcher knows at the time of the call, beyond the caller's record. Times are
+// converted only for the calls that need them (time, self_info).
 struct HypercallEnvironment {
   ConsoleSink console;
-  uint64_t now_ns = 0;           // time()'s value
-  uint32_t restarts = 0;         // the caller's restarts, for self_info
-  uint64_t slot_ticks_left = 0;  // ticks left in the caller's slot, for self_info
+  TscClock clock;             // the schedule's clock
+  uint64_t tsc = 0;           // the TSC at the exit: time() is NsAt(clock, tsc)
+  uint64_t slot_end_ns = 0;   // the end of the caller's slot on that clock, for self_info
+  uint32_t restarts = 0;      // the caller's restarts, for self_info
 };
 
 // Decodes and performs one call and counts it. A refused call changes nothing but the counters

@@ -42,9 +42,10 @@ class HypercallTest : public ::testing::Test {
     record_.npt_root = g_.root();
     record_.ept_root = 0xdead000;  // not this platform's format: must not be used
     env_.console = ConsoleSink{Collect, &lines_};
-    env_.now_ns = 123456789;
+    env_.clock = TscClock{1000, 10};          // 10 TSC counts per microsecond
+    env_.tsc = 1000 + 1234567;                // 123456.7 us after the start
     env_.restarts = 3;
-    env_.slot_ticks_left = 77;
+    env_.slot_end_ns = 123456700 + 77000;     // 77 ticks of 1 us left
   }
 
   HypercallResult Call(Number number, uint64_t arg0 = 0, uint64_t arg1 = 0) {
@@ -100,7 +101,7 @@ TEST_F(HypercallTest, UnknownNumbersAreUnsupportedAndCounted) {
 TEST_F(HypercallTest, TimeAndYield) {
   HypercallResult r = Call(Number::kTime);
   EXPECT_EQ(r.status, Status::kOk);
-  EXPECT_EQ(r.value, 123456789u);
+  EXPECT_EQ(r.value, 123456700u);
   EXPECT_FALSE(r.yielded);
   r = Call(Number::kYield);
   EXPECT_EQ(r.status, Status::kOk);

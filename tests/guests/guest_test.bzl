@@ -4,10 +4,12 @@ the ISO under QEMU (AMD-V) and checks the serial log."""
 
 load("//tests/boot:boot_test.bzl", "boot_test")
 
-def guest_system_test(name, policy, expect, reject = [], run_ms = 400, verdict = "success"):
+def guest_system_iso(name, policy, run_ms = 0, testonly = True, visibility = None):
+    """NAME.iso: `septum build` of `policy` with kernel command line run=`run_ms` (0: none)."""
     native.genrule(
-        name = name + "_iso",
-        testonly = True,
+        name = name,
+        testonly = testonly,
+        visibility = visibility,
         srcs = [policy, ":testguest"],
         outs = [name + ".iso"],
         cmd = " && ".join([
@@ -15,7 +17,8 @@ def guest_system_test(name, policy, expect, reject = [], run_ms = 400, verdict =
             "cp $(location %s) $$d/system.policy" % policy,
             "cp $(location :testguest) $$d/testguest.elf",
             ("$(location //tools/cli:septum) build $$d/system.policy -o $$d/out --kernel $(location //kernel:septum) " +
-             "--mkiso $(location //tools/build:mkiso) --cmdline run=%d > $$d/build.log || { cat $$d/build.log; exit 1; }") % run_ms,
+             "--mkiso $(location //tools/build:mkiso) %s > $$d/build.log || { cat $$d/build.log; exit 1; }") %
+            ("--cmdline run=%d" % run_ms if run_ms else ""),
             "cp $$d/out/septum.iso $@",
             "rm -rf $$d",
         ]),
@@ -25,6 +28,9 @@ def guest_system_test(name, policy, expect, reject = [], run_ms = 400, verdict =
             "//tools/cli:septum",
         ],
     )
+
+def guest_system_test(name, policy, expect, reject = [], run_ms = 400, verdict = "success"):
+    guest_system_iso(name = name + "_iso", policy = policy, run_ms = run_ms)
     boot_test(
         name = name,
         iso = ":" + name + "_iso",

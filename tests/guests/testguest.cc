@@ -14,6 +14,8 @@
 //   attack_call    calls time() without the `time` group, then carries on as a bystander
 //   attack_buffer  passes console_write buffers that cross out of its memory, wrap around
 //                  2^64 and are huge, then carries on as a bystander
+//   bench          for the hypercall path-length benchmark: 20 rounds of time(),
+//                  console_write() of 64 bytes (one line) and yield()
 //   restarter      prints its restart count (self_info); faults on its first two runs
 #include "tests/guests/runtime/guest.h"
 
@@ -111,6 +113,15 @@ void GuestMain(const septum::start::StartInfo& start) {
   } else if (name == StringView("attack_buffer")) {
     AttackBuffers(start);
     Bystander(name);
+  } else if (name == StringView("bench")) {
+    static const char kLine[65] = "bench: a console_write of exactly sixty-four bytes, one line...\n";
+    static_assert(sizeof(kLine) == 65, "64 bytes and the NUL");
+    for (int round = 0; round < 20; ++round) {
+      septum::guest::Hypercall(septum::hypercall::Number::kTime);
+      septum::guest::ConsoleWrite(kLine, 64);
+      septum::guest::Yield();
+    }
+    Print("bench done\n");
   } else if (name == StringView("restarter")) {
     septum::hypercall::SelfInfo self{};
     septum::guest::Hypercall(septum::hypercall::Number::kSelfInfo, reinterpret_cast<uintptr_t>(&self), sizeof(self));

@@ -20,19 +20,12 @@ constexpr uint16_t kPitCalibrationCount = 11932;  // 10 ms
 constexpr uint64_t kCalibrationsPerSecond = 100;
 
 uintptr_t apic_base = 0;
-uint64_t tsc_start = 0;
-uint64_t tsc_per_us = 1;
+TscClock clock;
 ClockRates rates;
 volatile bool timer_fired = false;
 
 uint32_t ApicRead(uint32_t reg) { return *reinterpret_cast<volatile uint32_t*>(apic_base + reg); }
 void ApicWrite(uint32_t reg, uint32_t value) { *reinterpret_cast<volatile uint32_t*>(apic_base + reg) = value; }
-
-inline uint64_t Rdtsc() {
-  uint32_t lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return (uint64_t{hi} << 32) | lo;
-}
 
 void PicsRemapAndMask() {
   // ICW1..ICW4 (8259A datasheet): edge, cascade, vectors 0x20 / 0x28, 8086 mode; then mask all.
@@ -59,17 +52,17 @@ void Calibrate() {
   ApicWrite(kRegLvtTimer, kLvtMasked | kTimerVector);
   Outb(0x61, gate);  // the count starts on the gate's rising edge
   ApicWrite(kRegInitialCount, 0xffffffff);
-  const uint64_t tsc0 = Rdtsc();
+  const uint64_t tsc0 = ReadTsc();
   uint64_t spins = 0;
   while (!(Inb(0x61) & 0x20)) {
     if (++spins > (uint64_t{1} << 32)) SEPTUM_PANIC("PIT channel 2 never counted down: no clock to calibrate against");
   }
-  const uint64_t tsc1 = Rdtsc();
+  const uint64_t tsc1 = ReadTsc();
   const uint32_t apic_elapsed = 0xffffffff - ApicRead(kRegCurrentCount);
   ApicWrite(kRegInitialCount, 0);
   rates.tsc_hz = (tsc1 - tsc0) * kCalibrationsPerSecond;
   rates.apic_timer_hz = uint64_t{apic_elapsed} * kCalibrationsPerSecond;
-  tsc_per_us = rates.tsc_hz / 1000000 ? rates.tsc_hz / 1000000 : 1;
+  clock.tsc_per_us = rates.tsc_hz / 1000000 ? rates.tsc_hz / 1000000 : 1;
   (void)kPitHz;
 }
 
@@ -85,15 +78,13 @@ ClockRates InterruptsInit() {
   Calibrate();
   if (rates.apic_timer_hz == 0 || rates.tsc_hz == 0) SEPTUM_PANIC("the APIC timer or the TSC did not advance during calibration");
   ApicWrite(kRegLvtTimer, kTimerVector);  // one-shot, unmasked
-  tsc_start = Rdtsc();
+  StartClock();
   return rates;
 }
 
-uint64_t NowNs() {
-  const uint64_t delta = Rdtsc() - tsc_start;
-  // No 128-bit arithmetic: whole microseconds, then the remainder.
-  return delta / tsc_per_us * 1000 + (delta % tsc_per_us) * 1000 / tsc_per_us;
-}
+void StartClock() { clock.start_tsc = ReadTsc(); }
+const TscClock& Clock() { return clock; }
+uint64_t NowNs() { return NsAt(clock, ReadTsc()); }
 
 void ArmTimer(uint64_t ns) {
   constexpr uint64_t kMaxNs = 1000000000;
@@ -110,7 +101,15 @@ bool TakeTimerFired() {
   return fired;
 }
 
-void WaitForInterrupt() { asm volatile("sti; hlt; cli" ::: "memory"); }
+// septum_idle_hlt names the HLT for the hypercall path-length benchmark (bench/hypercall_path.py).
+[[gnu::noinline]] void WaitForInterrupt() {
+  asm volatile(
+      "sti\n"
+      ".global septum_idle_hlt\n"
+      "septum_idle_hlt: hlt\n"
+      "cli" ::
+          : "memory");
+}
 
 }  // namespace septum::x86
 

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "kernel/core/clock.h"
+
 namespace septum::x86 {
 
 inline constexpr uint8_t kTimerVector = 0xf0;
@@ -24,7 +26,11 @@ struct ClockRates {
 // disabled (IF = 0) until the run loop opens a window for them.
 ClockRates InterruptsInit();
 
-// Nanoseconds since InterruptsInit.
+// Restarts the clock at 0 (the run loop does when the schedule starts).
+void StartClock();
+// The clock: TSC counts per microsecond and the TSC at 0.
+const TscClock& Clock();
+// Nanoseconds since StartClock (or InterruptsInit).
 uint64_t NowNs();
 
 // One timer interrupt `ns` from now (at least 1 APIC count; at most about a second later —

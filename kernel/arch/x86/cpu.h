@@ -57,6 +57,12 @@ inline uint64_t ReadCr4() {
   return v;
 }
 
+inline uint64_t ReadTsc() {
+  uint32_t lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return (uint64_t{hi} << 32) | lo;
+}
+
 inline void WriteCr4(uint64_t v) { asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
 
 inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }

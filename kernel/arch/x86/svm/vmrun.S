@@ -39,7 +39,10 @@ septum_svm_run:
         clgi
         sti
         vmload %rax
+        .global septum_svm_vmrun, septum_svm_exit   // for bench/hypercall_path.py
+septum_svm_vmrun:
         vmrun %rax
+septum_svm_exit:
         movq (%rsp), %rax                     // the VMCB again, whatever the exit left in RAX
         vmsave %rax
         xchgq 8(%rsp), %rsi                   // RSI = GuestRegs*, the guest's RSI on the stack

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""hypercall_path.py — the kernel's path length for a hypercall round trip, in instructions.
+
+Method: QEMU (TCG, AMD-V, `-icount shift=0,sleep=off`: the virtual clock advances one
+nanosecond per guest instruction and stands still while gdb holds the machine, so stepping
+does not move the schedule) boots the benchmark image (tests/guests/policies/bench.policy: one PV
+domain calling time(), console_write() of 64 bytes and yield() in turn) with its gdb stub; gdb
+stops at `septum_svm_exit` (the instruction after VMRUN, where every #VMEXIT lands) and, for a
+VMMCALL exit, single-steps the kernel until it executes VMRUN again (`septum_svm_vmrun`: back in
+a guest) or HLT (`septum_idle_hlt`: the CPU idles for the rest of the slot, as after yield).
+Every instruction the kernel executes in between is counted once, including the world-switch
+stub's register saves; a REP string instruction counts once per iteration (QEMU single-steps
+each); the timer interrupt is masked while stepping (QEMU's default), so no interrupt handler
+is counted. The VMRUN and the guest's own instructions are excluded.
+
+Usage: hypercall_path.py --iso BENCH.iso --kernel SEPTUM.elf [--samples N]
+Prints min / median / max per call and the goal (yield <= 300).
+"""
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+
+NAMES = {1: "console_write(64 bytes)", 2: "yield", 3: "time"}
+GOAL = {2: 300}
+
+
+def symbol(kernel, name):
+    out = subprocess.run(["nm", kernel], check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == name:
+            return int(parts[0], 16)
+    sys.exit(f"hypercall_path: symbol {name} not in {kernel}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+GDB_SCRIPT = r'''
+import gdb
+gdb.execute("set pagination off")
+gdb.execute("set confirm off")
+gdb.execute("set architecture i386:x86-64")
+gdb.execute("target remote 127.0.0.1:%(port)d")
+gdb.execute("hbreak *%(exit)d")
+counts = {}
+traces = {}
+def u64(addr):
+    return int(gdb.parse_and_eval("*(unsigned long long *)%%d" %% addr)) & 0xffffffffffffffff
+stops = (%(vmrun)d, %(hlt)d)
+while min([len(counts.get(n, [])) for n in (1, 2, 3)]) < %(samples)d:
+    gdb.execute("continue", to_string=True)
+    vmcb = int(gdb.parse_and_eval("$rax")) & 0xffffffffffffffff
+    if u64(vmcb + 0x70) != 0x81:
+        continue
+    number = u64(vmcb + 0x5f8)
+    steps = 0
+    pcs = []
+    while True:
+        gdb.execute("stepi", to_string=True)
+        steps += 1
+        pc = int(gdb.parse_and_eval("$pc")) & 0xffffffffffffffff
+        pcs.append(pc)
+        if pc in stops or steps > 200000:
+            break
+    if number not in traces:
+        traces[number] = pcs
+    counts.setdefault(number, []).append(steps)
+for n, v in sorted(counts.items()):
+    print("COUNT %%d %%s" %% (n, " ".join(str(x) for x in v)))
+for n, pcs in sorted(traces.items()):
+    print("TRACE %%d %%s" %% (n, " ".join("%%x" %% p for p in pcs)))
+gdb.execute("kill")
+'''
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--samples", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="also print, per call, the instructions counted in each kernel function")
+    a = ap.parse_args()
+    addresses = {"exit": symbol(a.kernel, "septum_svm_exit"), "vmrun": symbol(a.kernel, "septum_svm_vmrun"),
+                 "hlt": symbol(a.kernel, "septum_idle_hlt")}
+    port = free_port()
+    work = tempfile.mkdtemp(prefix="septum-bench-")
+    qemu = subprocess.Popen(
+        ["qemu-system-x86_64", "-accel", "tcg", "-icount", "shift=0,sleep=off", "-cpu", "qemu64,+svm,+npt", "-m", "256", "-display", "none",
+         "-monitor", "none", "-no-reboot", "-nodefaults", "-serial", "file:" + os.path.join(work, "serial.log"),
+         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-drive", f"file={a.iso},media=cdrom,format=raw,readonly=on",
+         "-boot", "d", "-gdb", f"tcp:127.0.0.1:{port}", "-S"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    script = os.path.join(work, "count.py")
+    with open(script, "w") as f:
+        f.write(GDB_SCRIPT % dict(addresses, port=port, samples=a.samples))
+    try:
+        out = subprocess.run(["timeout", "-k", "5", "900", "gdb", "-nx", "-batch", "-x", script],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    finally:
+        qemu.kill()
+        qemu.wait()
+    counts, traces = {}, {}
+    for line in out.stdout.splitlines():
+        if line.startswith("TRACE "):
+            parts = line.split()
+            traces[int(parts[1])] = [int(x, 16) for x in parts[2:]]
+        if line.startswith("COUNT "):
+            parts = line.split()
+            counts[int(parts[1])] = [int(x) for x in parts[2:]]
+    if not counts:
+        print(out.stdout[-2000:], out.stderr[-2000:], file=sys.stderr)
+        sys.exit("hypercall_path: no hypercall exits were counted")
+    print("hypercall round trip, kernel instructions from #VMEXIT to the next VMRUN (or HLT when the")
+    print("slot is given up), counted by single-stepping QEMU TCG (-icount) through its gdb stub;")
+    print("VMRUN itself excluded; yield's max is a yield at its slot's end (the scheduler steps on)")
+    print(f"{'call':<26}{'samples':>8}{'min':>8}{'median':>8}{'max':>8}  goal")
+    for n in sorted(counts):
+        v = counts[n]
+        goal = GOAL.get(n)
+        verdict = "" if goal is None else (f"<= {goal}: " + ("met" if statistics.median(v) <= goal else "NOT met"))
+        print(f"{NAMES.get(n, str(n)):<26}{len(v):>8}{min(v):>8}{int(statistics.median(v)):>8}{max(v):>8}  {verdict}")
+    if a.profile:
+        for n in sorted(traces):
+            print(f"\nprofile of one {NAMES.get(n, str(n))} (instructions per function):")
+            for name, count in profile(a.kernel, traces[n]):
+                print(f"  {count:>6}  {name}")
+
+
+def profile(kernel, pcs):
+    """(function, instructions) for the PCs of one trace, most first."""
+    out = subprocess.run(["nm", "-C", "--defined-only", "-n", kernel], check=True, capture_output=True, text=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3 and parts[1] in "tTwW":
+            syms.append((int(parts[0], 16), parts[2]))
+    per = {}
+    for pc in pcs:
+        name = "?"
+        for addr, sym in syms:
+            if addr > pc:
+                break
+            name = sym
+        per[name] = per.get(name, 0) + 1
+    return sorted(per.items(), key=lambda x: -x[1])
+
+
+if __name__ == "__main__":
+    main()
