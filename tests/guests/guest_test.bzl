@@ -1,21 +1,25 @@
 """guest_system_test: `septum build`s a test policy whose domains run tests/guests:testguest (the
-image path in the policy is "testguest.elf") with the kernel command line run=`run_ms`, boots
+image path in the policy is "testguest.elf" or "guests/testguest.elf") with the kernel command line run=`run_ms`, boots
 the ISO under QEMU (AMD-V) and checks the serial log."""
 
 load("//tests/boot:boot_test.bzl", "boot_test")
 
-def guest_system_iso(name, policy, run_ms = 0, testonly = True, visibility = None):
-    """NAME.iso: `septum build` of `policy` with kernel command line run=`run_ms` (0: none)."""
+def guest_system_iso(name, policy, run_ms = 0, extra_images = {}, testonly = True, visibility = None):
+    """NAME.iso: `septum build` of `policy` with kernel command line run=`run_ms` (0: none).
+    `extra_images`: {label: file name} of further images placed beside the policy."""
     native.genrule(
         name = name,
         testonly = testonly,
         visibility = visibility,
-        srcs = [policy, ":testguest"],
+        srcs = [policy, ":testguest"] + list(extra_images.keys()),
         outs = [name + ".iso"],
         cmd = " && ".join([
             "d=$$(mktemp -d)",
             "cp $(location %s) $$d/system.policy" % policy,
+            "mkdir -p $$d/guests",
             "cp $(location :testguest) $$d/testguest.elf",
+            "cp $(location :testguest) $$d/guests/testguest.elf",
+        ] + ["cp $(location %s) $$d/%s" % (label, file) for label, file in extra_images.items()] + [
             ("$(location //tools/cli:septum) build $$d/system.policy -o $$d/out --kernel $(location //kernel:septum) " +
              "--mkiso $(location //tools/build:mkiso) %s > $$d/build.log || { cat $$d/build.log; exit 1; }") %
             ("--cmdline run=%d" % run_ms if run_ms else ""),
@@ -29,8 +33,8 @@ def guest_system_iso(name, policy, run_ms = 0, testonly = True, visibility = Non
         ],
     )
 
-def guest_system_test(name, policy, expect, reject = [], run_ms = 400, verdict = "success"):
-    guest_system_iso(name = name + "_iso", policy = policy, run_ms = run_ms)
+def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, verdict = "success"):
+    guest_system_iso(name = name + "_iso", policy = policy, run_ms = run_ms, extra_images = extra_images)
     boot_test(
         name = name,
         iso = ":" + name + "_iso",

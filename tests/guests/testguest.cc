@@ -26,12 +26,30 @@ using septum::guest::Print;
 namespace {
 
 constexpr int kRounds = 10;
+constexpr uint64_t kMarkAddress = 0x500000;  // inside the test domains' RAM, above the image
 
 bool StartsWith(StringView s, StringView prefix) {
   return s.size() >= prefix.size() && StringView(s.data(), prefix.size()) == prefix;
 }
 
+// What CPUID tells a guest: the hypervisor leaf's signature and whether SVM / VMX show.
+void PrintCpuid() {
+  uint32_t eax = 0x40000000, ebx, ecx, edx;
+  asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "c"(0));
+  char signature[13] = {};
+  __builtin_memcpy(signature, &ebx, 4);
+  __builtin_memcpy(signature + 4, &ecx, 4);
+  __builtin_memcpy(signature + 8, &edx, 4);
+  uint32_t a1 = 1, b1, c1, d1;
+  asm volatile("cpuid" : "+a"(a1), "=b"(b1), "=c"(c1), "=d"(d1) : "c"(0));
+  uint32_t a2 = 0x80000001, b2, c2, d2;
+  asm volatile("cpuid" : "+a"(a2), "=b"(b2), "=c"(c2), "=d"(d2) : "c"(0));
+  Print("cpuid: hypervisor \"{}\", vmx {}, svm {}\n", static_cast<const char*>(signature), (c1 >> 5) & 1 ? "visible" : "hidden",
+        (c2 >> 2) & 1 ? "visible" : "hidden");
+}
+
 void Hello(StringView name) {
+  PrintCpuid();
   septum::hypercall::SelfInfo self{};
   septum::guest::Hypercall(septum::hypercall::Number::kSelfInfo, reinterpret_cast<uintptr_t>(&self), sizeof(self));
   for (int k = 1; k <= 5; ++k) {
@@ -126,6 +144,10 @@ void GuestMain(const septum::start::StartInfo& start) {
     septum::hypercall::SelfInfo self{};
     septum::guest::Hypercall(septum::hypercall::Number::kSelfInfo, reinterpret_cast<uintptr_t>(&self), sizeof(self));
     Print("restarter: run with {} restarts\n", self.restarts);
+    // Memory outside the image: a previous run left a mark here before it faulted.
+    volatile uint64_t* mark = reinterpret_cast<volatile uint64_t*>(kMarkAddress);
+    Print("restarter: memory left by the previous run: {}\n", *mark == 0 ? "zeroed" : "STILL THERE");
+    *mark = 0x5eb7u + self.restarts;
     if (self.restarts < 2) {
       Print("restarter: faulting\n");
       *reinterpret_cast<volatile uint64_t*>(0x40000000) = 1;  // not mapped anywhere

@@ -1,0 +1,19 @@
+// tests/guests/hvm32.S — an HVM test guest: unmodified 32-bit code, no Septum runtime. The
+// kernel starts an HVM domain in 32-bit protected mode, paging off, flat segments, at the
+// image's entry (kernel/arch/x86/svm/svm.h). This one writes one line through console_write
+// (its policy grants `console`), then executes UD2 with no IDT of its own: #UD, #GP, #DF, a
+// triple fault — which the kernel contains as a shutdown fault.
+        .code32
+        .section .text
+        .global _start
+_start:
+        movl $1, %eax                         // console_write(buffer, length)
+        movl $message, %edi
+        movl $(message_end - message), %esi
+        vmmcall
+        ud2
+message:
+        .ascii "hvm32: hello from 32-bit protected mode, paging off\n"
+message_end:
+
+        .section .note.GNU-stack, "", @progbits
