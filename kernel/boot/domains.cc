@@ -163,7 +163,7 @@ Status CheckLeafClearOfModules(void* context, const GuestLeaf& leaf) {
   const BootInfo& boot = *static_cast<ModuleCheck*>(context)->boot;
   for (size_t i = 0; i < boot.module_count; ++i) {
     const PhysRange m{boot.modules[i].start, boot.modules[i].end - boot.modules[i].start};
-    if (Overlaps(PhysRange{leaf.host, leaf.size}, Span<const PhysRange>(&m, 1))) return Status::kBadState;
+    if (RangesOverlap(PhysRange{leaf.host, leaf.size}, m)) return Status::kBadState;
   }
   return Status::kOk;
 }

@@ -4,14 +4,6 @@
 namespace septum {
 namespace {
 
-bool RangeInside(uint64_t base, uint64_t size, const PhysRange& outer) {
-  return base >= outer.base && base - outer.base <= outer.size && size <= outer.size - (base - outer.base);
-}
-
-bool RangesOverlap(uint64_t base, uint64_t size, const PhysRange& other) {
-  return size && other.size && base < other.base + other.size && other.base < base + size;
-}
-
 // What one leaf is: RAM to zero, a channel to skip, MMIO to skip, or something to refuse.
 enum class LeafKind { kRam, kChannel, kMmio, kBad };
 
@@ -23,8 +15,8 @@ struct Classify {
     const PhysRange r{leaf.host, leaf.size};
     for (const tables::ChannelRecord& c : channels) {
       const PhysRange ch{c.host, c.size};
-      if (RangeInside(r.base, r.size, ch)) return LeafKind::kChannel;
-      if (RangesOverlap(r.base, r.size, ch)) return LeafKind::kBad;
+      if (RangeInside(r, ch)) return LeafKind::kChannel;
+      if (RangesOverlap(r, ch)) return LeafKind::kBad;
     }
     if (Inside(r, ram)) return LeafKind::kRam;
     return Overlaps(r, ram) ? LeafKind::kBad : LeafKind::kMmio;
@@ -66,7 +58,7 @@ struct OwnRam {
 
 Status CountOwnRam(void* context, const GuestLeaf& leaf) {
   OwnRam& o = *static_cast<OwnRam*>(context);
-  if (o.classify(leaf) != LeafKind::kRam || !RangesOverlap(o.want.base, o.want.size, PhysRange{leaf.host, leaf.size})) {
+  if (o.classify(leaf) != LeafKind::kRam || !RangesOverlap(o.want, PhysRange{leaf.host, leaf.size})) {
     return Status::kOk;
   }
   const uint64_t lo = o.want.base > leaf.host ? o.want.base : leaf.host;
@@ -84,20 +76,6 @@ Status CheckOwnRam(const PhysicalMemory& memory, paging::Format format, uint64_t
 }
 
 }  // namespace
-
-bool Inside(const PhysRange& r, Span<const PhysRange> ranges) {
-  for (const PhysRange& o : ranges) {
-    if (RangeInside(r.base, r.size, o)) return true;
-  }
-  return false;
-}
-
-bool Overlaps(const PhysRange& r, Span<const PhysRange> ranges) {
-  for (const PhysRange& o : ranges) {
-    if (RangesOverlap(r.base, r.size, o)) return true;
-  }
-  return false;
-}
 
 Result<LoadReport> LoadDomain(const PhysicalMemory& memory, paging::Format format, const DomainImage& d,
                               Span<const PhysRange> ram, Span<const tables::ChannelRecord> channels) {

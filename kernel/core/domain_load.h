@@ -16,7 +16,7 @@
 
 #include "kernel/abi/tables.h"
 #include "kernel/core/guest_memory.h"
-#include "kernel/core/tables_install.h"
+#include "kernel/core/phys_range.h"
 #include "kernel/lib/span.h"
 
 namespace septum {
@@ -37,10 +37,6 @@ struct LoadReport {
 // `format` picks which of the record's tables (NPT or EPT) names its memory.
 Result<LoadReport> LoadDomain(const PhysicalMemory& memory, paging::Format format, const DomainImage& domain,
                               Span<const PhysRange> ram, Span<const tables::ChannelRecord> channels);
-
-// Whether host range `r` lies inside one of `ranges` / overlaps any of them.
-bool Inside(const PhysRange& r, Span<const PhysRange> ranges);
-bool Overlaps(const PhysRange& r, Span<const PhysRange> ranges);
 
 }  // namespace septum
 

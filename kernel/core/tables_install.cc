@@ -4,17 +4,6 @@
 #include "kernel/abi/tables.h"
 
 namespace septum {
-namespace {
-
-bool Inside(uint64_t base, uint64_t size, const PhysRange& r) {
-  return base >= r.base && base - r.base <= r.size && size <= r.size - (base - r.base);
-}
-
-bool Overlaps(uint64_t base, uint64_t size, const PhysRange& r) {
-  return size && r.size && base < r.base + r.size && r.base < base + size;
-}
-
-}  // namespace
 
 TablesInstall CheckTablesInstall(Span<const uint8_t> module, Span<const PhysRange> ram, Span<const PhysRange> reserved) {
   TablesInstall out;
@@ -30,14 +19,13 @@ TablesInstall CheckTablesInstall(Span<const uint8_t> module, Span<const PhysRang
     out.problem = "its load address is not 4 KiB aligned or the blob would wrap past 2^64";
     return out;
   }
-  bool in_ram = false;
-  for (const PhysRange& r : ram) in_ram = in_ram || Inside(out.load_address, out.size, r);
-  if (!in_ram) {
+  const PhysRange blob{out.load_address, out.size};
+  if (!Inside(blob, ram)) {
     out.problem = "its load address range is not inside one RAM range of the memory map";
     return out;
   }
   for (const PhysRange& r : reserved) {
-    if (Overlaps(out.load_address, out.size, r)) {
+    if (RangesOverlap(blob, r)) {
       out.problem = "its load address range overlaps the kernel image, a boot module or the boot information";
       return out;
     }

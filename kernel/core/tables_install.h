@@ -15,14 +15,10 @@
 #include <stdint.h>
 
 #include "kernel/core/blob.h"
+#include "kernel/core/phys_range.h"
 #include "kernel/lib/span.h"
 
 namespace septum {
-
-struct PhysRange {
-  uint64_t base = 0;
-  uint64_t size = 0;  // [base, base + size); a range does not wrap past 2^64
-};
 
 struct TablesInstall {
   const char* problem = nullptr;  // null: may be installed; otherwise why not (one line)

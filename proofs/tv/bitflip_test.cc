@@ -188,7 +188,7 @@ TEST(BitFlipTest, BrokenContainersGiveCleanErrors) {
   compiler::Reseal(&b);
   expect_refused(b, "magic");
   b = demo.blob;
-  b[offsetof(tables::BlobHeader, version)] = 3;
+  b[offsetof(tables::BlobHeader, version)] = static_cast<uint8_t>(tables::kFormatVersion + 1);
   compiler::Reseal(&b);
   expect_refused(b, "version");
   b = demo.blob;

@@ -145,7 +145,7 @@ def _kernel_elf_impl(ctx):
         mnemonic = "KernelLink",
         progress_message = "Linking kernel %s" % out.short_path,
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 kernel_elf = rule(
     implementation = _kernel_elf_impl,
