@@ -16,6 +16,9 @@
 //                  2^64 and are huge, then carries on as a bystander
 //   bench          for the hypercall path-length benchmark: 20 rounds of time(),
 //                  console_write() of 64 bytes (one line) and yield()
+//   timekeeper     measures, with time(), the gap between the starts of its consecutive slots
+//                  over 10 rounds and prints the smallest: a whole major frame when the
+//                  other slots are not handed to it
 //   restarter      prints its restart count (self_info); faults on its first two runs
 #include "tests/guests/runtime/guest.h"
 
@@ -131,6 +134,16 @@ void GuestMain(const septum::start::StartInfo& start) {
   } else if (name == StringView("attack_buffer")) {
     AttackBuffers(start);
     Bystander(name);
+  } else if (name == StringView("timekeeper")) {
+    uint64_t previous = 0, min_gap = ~uint64_t{0};
+    septum::guest::Yield();  // measure from a slot's start: its first slot began before its start-up output
+    for (int round = 0; round <= kRounds; ++round) {
+      const uint64_t now = septum::guest::Hypercall(septum::hypercall::Number::kTime).value;
+      if (round > 0 && now - previous < min_gap) min_gap = now - previous;
+      previous = now;
+      septum::guest::Yield();
+    }
+    Print("timekeeper: {} rounds, min gap between slots {} us\n", kRounds, min_gap / 1000);
   } else if (name == StringView("bench")) {
     static const char kLine[65] = "bench: a console_write of exactly sixty-four bytes, one line...\n";
     static_assert(sizeof(kLine) == 65, "64 bytes and the NUL");
