@@ -34,6 +34,21 @@ enum class Number : uint64_t {
   // self_info(buffer, size): copies a SelfInfo into the caller's writable memory; `size` must be
   // at least sizeof(SelfInfo). Value: bytes written.
   kSelfInfo = 4,
+  // The control calls (group `control`): arg0 = the target's domain index (the start info lists
+  // the targets a domain may control, with its rights). Each needs the matching right in the
+  // caller's control-rights row for that target; otherwise kDenied, counted. A call that does
+  // not fit the target's state (start a running domain, resume one not paused) gives kBadState.
+  // domain_start(target): a stopped domain starts afresh (memory zeroed, image loaded).
+  kDomainStart = 32,
+  // domain_stop(target): it stops now; its slots stay idle.
+  kDomainStop = 33,
+  // domain_pause(target): a running domain stops being scheduled, keeping its state.
+  kDomainPause = 34,
+  // domain_resume(target): a paused domain is scheduled again.
+  kDomainResume = 35,
+  // domain_query(target, buffer, size): copies a DomainQuery into the caller's writable memory;
+  // size must be at least sizeof(DomainQuery). Value: bytes written.
+  kDomainQuery = 36,
 };
 
 inline constexpr uint64_t kMaxConsoleWrite = 1024;
@@ -46,9 +61,41 @@ constexpr uint32_t GroupOf(Number n) {
     case Number::kTime: return tables::kGroupTime;
     case Number::kSelfInfo: return tables::kGroupConsole;  // part of the console group: a domain
                                                            // may learn who it is if it may speak
+    case Number::kDomainStart:
+    case Number::kDomainStop:
+    case Number::kDomainPause:
+    case Number::kDomainResume:
+    case Number::kDomainQuery: return tables::kGroupControl;
   }
   return 0;
 }
+
+// The control right a control call needs (tables::ControlRightBit); 0 for other calls.
+constexpr uint32_t RightOf(Number n) {
+  switch (n) {
+    case Number::kDomainStart: return tables::kRightStart;
+    case Number::kDomainStop: return tables::kRightStop;
+    case Number::kDomainPause: return tables::kRightPause;
+    case Number::kDomainResume: return tables::kRightResume;
+    case Number::kDomainQuery: return tables::kRightQuery;
+    default: return 0;
+  }
+}
+
+enum class DomainState : uint32_t { kStopped = 0, kRunning = 1, kPaused = 2 };
+
+// What domain_query tells about a target.
+struct DomainQuery {
+  uint32_t domain;         // its index
+  uint32_t state;          // DomainState
+  uint64_t exits;          // VM exits so far
+  uint64_t hypercalls;
+  uint64_t denied;         // calls refused for lack of a group or right
+  uint64_t faults;
+  uint32_t restarts;
+  uint32_t reserved;       // zero
+};
+static_assert(sizeof(DomainQuery) == 48, "ABI: domain query size");
 
 struct SelfInfo {
   uint8_t name[32];          // NUL-padded

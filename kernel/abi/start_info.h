@@ -3,7 +3,8 @@
 // The compiler builds one start block per PV domain into the tables blob (section
 // kStartState); at every start and restart the kernel copies it, after zeroing the domain's
 // memory and loading its image, to guest-physical `start_guest` (DomainRecord). The block is
-// the top pages of the domain's lowest writable RAM region: a StartInfo page, then the guest
+// the top pages of the domain's lowest writable RAM region: a StartInfo page (who it is, what
+// it maps, which domains it may control), then the guest
 // page tables (4-level, long-mode format) that identity-map every guest-physical range the
 // domain has — its memory regions, channel ends and owned MMIO — with the policy's rights
 // (writable only where the policy says w, no-execute where it lacks x). The nested tables
@@ -44,7 +45,18 @@ struct Region {
 };
 static_assert(sizeof(Region) == 56, "ABI: start region size");
 
-inline constexpr uint32_t kMaxRegions = 64;
+inline constexpr uint32_t kMaxRegions = 48;
+
+// A domain this one may control (its `control` lines): the target's index — the argument the
+// control hypercalls take — its name, and the rights (ControlRightBit, kernel/abi/tables.h).
+struct Control {
+  uint32_t target;
+  uint32_t rights;
+  uint8_t name[32];    // NUL-padded
+};
+static_assert(sizeof(Control) == 40, "ABI: start control size");
+
+inline constexpr uint32_t kMaxControls = 32;
 
 struct StartInfo {
   uint8_t magic[8];           // kMagic
@@ -55,11 +67,14 @@ struct StartInfo {
   uint64_t page_table_root;   // guest-physical address of the PML4 (the start CR3)
   uint32_t block_pages;       // this page plus the page-table pages
   uint32_t region_count;      // entries used in `regions`, sorted by guest address
-  uint64_t reserved;          // zero
+  uint32_t control_count;     // entries used in `controls`, sorted by target index
+  uint32_t reserved;          // zero
   Region regions[kMaxRegions];
+  Control controls[kMaxControls];
   // The rest of the page is zero.
 };
 static_assert(offsetof(StartInfo, regions) == 80, "ABI: start info layout");
+static_assert(offsetof(StartInfo, controls) == 80 + 48 * 56, "ABI: start info layout");
 static_assert(sizeof(StartInfo) <= 4096, "ABI: start info fits its page");
 
 }  // namespace septum::start

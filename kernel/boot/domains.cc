@@ -13,6 +13,7 @@
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
 #include "kernel/arch/x86/svm/svm.h"
+#include "kernel/core/control.h"
 #include "kernel/core/dispatch.h"
 #include "kernel/core/domain_load.h"
 #include "kernel/lib/sha256.h"
@@ -46,6 +47,7 @@ FpuState fpu[kMaxDomains];
 FpuState host_fpu;
 size_t domain_count = 0;
 size_t on_fpu = kMaxDomains;  // whose x87/SSE state the CPU holds (kMaxDomains: nobody's)
+SystemView system_view;  // every domain's record and run-time state, for the control calls
 Span<const PhysRange> ram_ranges;
 Span<const tables::ChannelRecord> channel_table;
 uint32_t asid_count = 1;
@@ -188,12 +190,22 @@ void ZeroChannels() {
   }
 }
 
+// Loads the domains a control domain asked to start (DomainStatus::kStarting).
+void StartRequested() {
+  system_view.pending_starts = 0;
+  for (size_t d = 0; d < domain_count; ++d) {
+    if (runtime[d].status == DomainStatus::kStarting) StartDomain(d);
+  }
+}
+
 void PrintSummary() {
   for (size_t d = 0; d < domain_count; ++d) {
     const DomainRuntime& r = runtime[d];
     runtime[d].lines.Flush(DomainName(*domains[d].record), kConsole);
     Print("septum: domain `{}`: {}, exits {}, hypercalls {}, denied {}, failed {}, faults {}, restarts {}\n",
-          DomainName(*domains[d].record), r.status == DomainStatus::kRunnable ? "runnable" : "stopped", r.exits, r.calls.hypercalls,
+          DomainName(*domains[d].record),
+          r.status == DomainStatus::kStopped ? "stopped" : r.status == DomainStatus::kPaused ? "paused" : "runnable", r.exits,
+          r.calls.hypercalls,
           r.calls.denied, r.calls.failed, r.faults, r.restarts);
   }
 }
@@ -213,7 +225,7 @@ void RunSlot(size_t d, const SlotPosition& pos, uint64_t end_ns) {
     if (flush) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
     const ExitEvent event = x86::svm::Run(vmcbs[d], dom.regs);
     env.tsc = x86::ReadTsc();
-    const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d]);
+    const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d], &system_view);
     x86::svm::StoreRegs(vmcbs[d], dom.regs);
     if (action == ExitAction::kEndSlot) {
       runtime[d].gave_up_slot = true;
@@ -244,6 +256,9 @@ void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange
   domain_count = records.size();
   for (size_t d = 0; d < domain_count; ++d) domains[d].record = &records[d];
   ram_ranges = ram;
+  system_view.records = records;
+  system_view.runtime = Span<DomainRuntime>(runtime, domain_count);
+  system_view.rights = SectionArray<tables::ControlRight>(blob, SectionKind::kRights);
   channel_table = SectionArray<tables::ChannelRecord>(blob, SectionKind::kChannels);
   const Span<const uint8_t> start_section = SectionBytes(blob, SectionKind::kStartState);
   BindImages(boot, SectionArray<tables::SegmentRecord>(blob, SectionKind::kSegments), start_section,
@@ -312,6 +327,7 @@ void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange
       on_fpu = d;
     }
     RunSlot(d, pos, end_ns);
+    if (system_view.pending_starts) StartRequested();
   }
   PrintSummary();
   x86::EndRun(x86::RunVerdict::kSuccess);

@@ -2,6 +2,7 @@
 #include "kernel/core/dispatch.h"
 
 #include "kernel/abi/version.h"
+#include "kernel/core/control.h"
 
 namespace septum {
 namespace {
@@ -49,12 +50,14 @@ CpuidRegs GuestCpuid(uint32_t leaf, uint32_t subleaf, const CpuidRegs& host) {
 }
 
 ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext& ctx, const HypercallEnvironment& env,
-                    DomainRuntime& runtime) {
+                    DomainRuntime& runtime, SystemView* system) {
   ++runtime.exits;
   switch (event.kind) {
     case ExitKind::kHypercall: {
       const HypercallArgs args{regs.rax, regs.rdi, regs.rsi, regs.rdx};
-      const HypercallResult result = HandleHypercall(ctx, args, env, runtime.lines, runtime.calls);
+      const bool control = hypercall::RightOf(static_cast<hypercall::Number>(args.number)) != 0 && system != nullptr;
+      const HypercallResult result = control ? HandleControl(ctx, *system, args, runtime.calls)
+                                             : HandleHypercall(ctx, args, env, runtime.lines, runtime.calls);
       regs.rax = static_cast<uint64_t>(result.status);
       regs.rdx = result.value;
       regs.rip += event.instruction_length;

@@ -19,7 +19,8 @@
 
 namespace septum {
 
-enum class DomainStatus : uint8_t { kStopped, kRunnable };
+// kStarting: a control domain asked for a start; the run loop loads it and makes it runnable.
+enum class DomainStatus : uint8_t { kStopped, kRunnable, kPaused, kStarting };
 
 // The kernel's run-time state of one domain (the tables say what it may do; this is what it is
 // doing). Constant-initialized, so a static array of these runs no constructor.
@@ -45,10 +46,13 @@ enum class ExitAction : uint8_t {
 // the hypervisor bit set, and Septum's leaves at 0x40000000 (kernel/abi/hypercall.h).
 CpuidRegs GuestCpuid(uint32_t leaf, uint32_t subleaf, const CpuidRegs& host);
 
+struct SystemView;  // kernel/core/control.h
+
 // Handles one exit of the domain `ctx` names; updates `regs` (RIP past an emulated instruction,
-// RAX/RDX for a hypercall, EAX..EDX for CPUID) and `runtime`'s counters.
+// RAX/RDX for a hypercall, EAX..EDX for CPUID) and `runtime`'s counters. Control calls act on
+// `system` (which holds `runtime` too); without a system they are unsupported.
 ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext& ctx, const HypercallEnvironment& env,
-                    DomainRuntime& runtime);
+                    DomainRuntime& runtime, SystemView* system = nullptr);
 
 // The kernel's one log line for a contained fault, e.g.
 //   fault: domain `worker`: nested page fault writing guest-physical 0x2000000 (rip 0x100123)

@@ -162,6 +162,11 @@ class Dumper {
       absl::StrAppendFormat(&o_, "      gpa 0x%010x..0x%010x %s %s `%s`\n", g.guest, g.guest + g.size - 1, AccessText(g.access),
                             g.kind < 5 ? kKinds[g.kind] : "?", Text(g.name, 32));
     }
+    for (uint32_t i = 0; i < info.control_count && i < start::kMaxControls; ++i) {
+      const start::Control& c = info.controls[i];
+      absl::StrAppendFormat(&o_, "      control domain %d `%s`: %s\n", c.target, Text(c.name, 32),
+                            Bits(c.rights, {"start", "stop", "pause", "resume", "query"}));
+    }
     absl::StatusOr<Walk> w = WalkToRuns(paging::Format::kNpt, block.subspan(paging::kPageSize), info.page_table_root);
     if (!w.ok()) {
       absl::StrAppendFormat(&o_, "    guest page tables: %s\n", w.status().message());

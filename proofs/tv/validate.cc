@@ -963,6 +963,19 @@ class Validator {
     std::stable_sort(regions.begin(), regions.end(), [](const start::Region& a, const start::Region& b) { return a.guest < b.guest; });
     info.region_count = static_cast<uint32_t>(regions.size());
     for (size_t i = 0; i < regions.size() && i < start::kMaxRegions; ++i) info.regions[i] = regions[i];
+    // The domains it may control, by target index, with the rights of its `control` lines.
+    std::map<uint32_t, uint32_t> rights;
+    for (const policy::ControlGrant& g : s_.grants) {
+      if (g.holder == d && g.target < want_.rank.size() && g.rights) rights[want_.rank[g.target]] |= AbiRights(g.rights);
+    }
+    for (const auto& [target, bits] : rights) {
+      if (info.control_count == start::kMaxControls) break;
+      start::Control& ctl = info.controls[info.control_count++];
+      ctl.target = target;
+      ctl.rights = bits;
+      const std::string& name = s_.domains[want_.order[target]].name;
+      std::memcpy(ctl.name, name.data(), std::min<size_t>(name.size(), 31));
+    }
     return info;
   }
 
@@ -1134,7 +1147,7 @@ const std::vector<proofs::ObligationInfo>& TvCatalogue() {
        "The premises of P10-P14 are satisfiable: every domain with memory has a non-empty decoded address space.",
        "Hyperkernel _check_initial"},
       {"P16-start-state",
-       "Every PV domain's start block lies in one of its writable RAM regions, clear of its image; its start info equals the policy's facts and its guest page tables identity-map exactly the domain's ranges with the policy's access; HVM domains have none.",
+       "Every PV domain's start block lies in one of its writable RAM regions, clear of its image; its start info (identity, ranges, control targets and rights) equals the policy's facts and its guest page tables identity-map exactly the domain's ranges with the policy's access; HVM domains have none.",
        "Xen PVH start info; seL4 bootinfo"},
   };
   return kCatalogue;

@@ -134,6 +134,17 @@ absl::StatusOr<std::vector<uint8_t>> StartBlock(const policy::System& s, const P
     r.channel = ranges[i].channel;
     PutName(r.name, ranges[i].name);
   }
+  for (const tables::ControlRight& right : p.rights) {
+    if (right.holder != c) continue;
+    if (info.control_count == start::kMaxControls) {
+      return absl::InvalidArgumentError(absl::StrFormat("domain `%s` controls more than %d domains: the start info lists at most that many",
+                                                        s.domains[d].name, start::kMaxControls));
+    }
+    start::Control& ctl = info.controls[info.control_count++];
+    ctl.target = right.target;
+    ctl.rights = right.rights;
+    PutName(ctl.name, s.domains[p.order[right.target]].name);
+  }
   std::memcpy(block.data(), &info, sizeof(info));
   absl::StatusOr<PageTables> pt = GuestPageTables(p.mappings[d], info.page_table_root);
   if (!pt.ok()) return pt.status();

@@ -1,0 +1,107 @@
+// kernel/core/control.cc — see control.h.
+#include "kernel/core/control.h"
+
+namespace septum {
+
+using hypercall::Number;
+
+uint32_t RightsOver(Span<const tables::ControlRight> rights, uint32_t holder, uint32_t target) {
+  for (const tables::ControlRight& r : rights) {
+    if (r.holder == holder && r.target == target) return r.rights;
+  }
+  return 0;
+}
+
+hypercall::DomainState StateOf(const DomainRuntime& r) {
+  switch (r.status) {
+    case DomainStatus::kRunnable:
+    case DomainStatus::kStarting: return hypercall::DomainState::kRunning;
+    case DomainStatus::kPaused: return hypercall::DomainState::kPaused;
+    case DomainStatus::kStopped: break;
+  }
+  return hypercall::DomainState::kStopped;
+}
+
+Result<ControlRequest> DecodeControl(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
+  SEPTUM_ASSIGN_OR_RETURN(const Number number, DecodeNumber(*caller.record, args));
+  const uint32_t need = hypercall::RightOf(number);
+  if (need == 0) return Status::kInvalidArgument;  // not a control call
+  if (args.arg0 >= system.records.size() || args.arg0 >= system.runtime.size()) return Status::kDenied;  // no such target
+  const auto target = static_cast<uint32_t>(args.arg0);
+  if ((RightsOver(system.rights, caller.record->index, target) & need) == 0) return Status::kDenied;
+  ControlRequest request{number, target, 0};
+  const DomainStatus status = system.runtime[target].status;
+  switch (number) {
+    case Number::kDomainStart:
+      if (status != DomainStatus::kStopped) return Status::kBadState;
+      break;
+    case Number::kDomainStop:
+      if (status == DomainStatus::kStopped) return Status::kBadState;
+      break;
+    case Number::kDomainPause:
+      if (status != DomainStatus::kRunnable) return Status::kBadState;
+      break;
+    case Number::kDomainResume:
+      if (status != DomainStatus::kPaused) return Status::kBadState;
+      break;
+    case Number::kDomainQuery:
+      if (args.arg2 < sizeof(hypercall::DomainQuery)) return Status::kInvalidArgument;
+      SEPTUM_TRY(CheckGuestRange(caller.memory, caller.format, caller.root, args.arg1, sizeof(hypercall::DomainQuery), paging::kWrite));
+      request.buffer = args.arg1;
+      break;
+    default:
+      return Status::kInvalidArgument;
+  }
+  return request;
+}
+
+Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system, const ControlRequest& request) {
+  DomainRuntime& target = system.runtime[request.target];
+  switch (request.number) {
+    case Number::kDomainStart:
+      target.status = DomainStatus::kStarting;  // the run loop loads it
+      ++system.pending_starts;
+      return uint64_t{0};
+    case Number::kDomainStop:
+      target.status = DomainStatus::kStopped;
+      return uint64_t{0};
+    case Number::kDomainPause:
+      target.status = DomainStatus::kPaused;
+      return uint64_t{0};
+    case Number::kDomainResume:
+      target.status = DomainStatus::kRunnable;
+      return uint64_t{0};
+    case Number::kDomainQuery: {
+      hypercall::DomainQuery q{};
+      q.domain = request.target;
+      q.state = static_cast<uint32_t>(StateOf(target));
+      q.exits = target.exits;
+      q.hypercalls = target.calls.hypercalls;
+      q.denied = target.calls.denied;
+      q.faults = target.faults;
+      q.restarts = target.restarts;
+      SEPTUM_TRY(CopyToGuest(caller.memory, caller.format, caller.root, request.buffer, reinterpret_cast<const uint8_t*>(&q), sizeof(q)));
+      return uint64_t{sizeof(q)};
+    }
+    default:
+      return Status::kInvalidArgument;
+  }
+}
+
+HypercallResult HandleControl(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
+  ++counters.hypercalls;
+  const Result<ControlRequest> request = DecodeControl(caller, system, args);
+  if (!request.ok()) {
+    // No group or no right over that target (or no such target): denied. Anything else: failed.
+    ++(request.status() == Status::kDenied || request.status() == Status::kUnsupported ? counters.denied : counters.failed);
+    return HypercallResult{request.status(), 0, false};
+  }
+  const Result<uint64_t> value = PerformControl(caller, system, request.value());
+  if (!value.ok()) {
+    ++counters.failed;
+    return HypercallResult{value.status(), 0, false};
+  }
+  return HypercallResult{Status::kOk, value.value(), false};
+}
+
+}  // namespace septum
