@@ -34,6 +34,18 @@ enum class Number : uint64_t {
   // self_info(buffer, size): copies a SelfInfo into the caller's writable memory; `size` must be
   // at least sizeof(SelfInfo). Value: bytes written.
   kSelfInfo = 4,
+  // The channel calls (group `channel`): arg0 = the channel's index in the channel table (the
+  // start info lists the caller's channel ends with it). Only an endpoint may use a channel;
+  // anyone else gets kDenied, counted.
+  // channel_notify(channel): the writer rings the doorbell of a channel with `notify`. Value: 0.
+  kChannelNotify = 16,
+  // channel_wait(channel, timeout_ns): the reader of a channel with `notify` waits for the
+  // doorbell, giving up its slot until it rings or `timeout_ns` have passed (0: only check).
+  // Value: the doorbell rings since the last wait (at least 1); kTimeout if none came.
+  kChannelWait = 17,
+  // channel_info(channel, buffer, size): either endpoint learns its mapping: a ChannelInfo
+  // into its writable memory; size must be at least sizeof(ChannelInfo). Value: bytes written.
+  kChannelInfo = 18,
   // The control calls (group `control`): arg0 = the target's domain index (the start info lists
   // the targets a domain may control, with its rights). Each needs the matching right in the
   // caller's control-rights row for that target; otherwise kDenied, counted. A call that does
@@ -61,6 +73,9 @@ constexpr uint32_t GroupOf(Number n) {
     case Number::kTime: return tables::kGroupTime;
     case Number::kSelfInfo: return tables::kGroupConsole;  // part of the console group: a domain
                                                            // may learn who it is if it may speak
+    case Number::kChannelNotify:
+    case Number::kChannelWait:
+    case Number::kChannelInfo: return tables::kGroupChannel;
     case Number::kDomainStart:
     case Number::kDomainStop:
     case Number::kDomainPause:
@@ -69,6 +84,19 @@ constexpr uint32_t GroupOf(Number n) {
   }
   return 0;
 }
+
+enum class ChannelRole : uint32_t { kWriter = 1, kReader = 2 };
+
+// What channel_info tells an endpoint.
+struct ChannelInfo {
+  uint32_t channel;   // its index
+  uint32_t role;      // ChannelRole of the caller
+  uint64_t guest;     // guest-physical base in the caller
+  uint64_t size;      // bytes
+  uint32_t notify;    // 1 if the channel has a doorbell
+  uint32_t reserved;  // zero
+};
+static_assert(sizeof(ChannelInfo) == 32, "ABI: channel info size");
 
 // The control right a control call needs (tables::ControlRightBit); 0 for other calls.
 constexpr uint32_t RightOf(Number n) {

@@ -20,6 +20,7 @@ enum class Status : uint32_t {
   kUnsupported = 6,      // not available on this platform or in this version
   kNoSpace = 7,          // a fixed-capacity buffer or table is full
   kCorrupt = 8,          // data failed an integrity check (magic, length, hash)
+  kTimeout = 9,          // a wait ended at its deadline with nothing to report
 };
 
 // The stable name of a status, e.g. "denied". Unknown values give "unknown".
@@ -34,6 +35,7 @@ constexpr const char* StatusName(Status s) {
     case Status::kUnsupported: return "unsupported";
     case Status::kNoSpace: return "no-space";
     case Status::kCorrupt: return "corrupt";
+    case Status::kTimeout: return "timeout";
   }
   return "unknown";
 }

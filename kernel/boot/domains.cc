@@ -13,6 +13,7 @@
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
 #include "kernel/arch/x86/svm/svm.h"
+#include "kernel/core/channel.h"
 #include "kernel/core/control.h"
 #include "kernel/core/dispatch.h"
 #include "kernel/core/domain_load.h"
@@ -22,6 +23,7 @@ namespace septum {
 namespace {
 
 constexpr size_t kMaxDomains = 64;
+constexpr size_t kMaxChannels = 256;
 constexpr uint64_t kNsPerTick = tables::kTickNs;
 constexpr uint64_t kCr4Osfxsr = 1u << 9;
 const PhysicalMemory kMemory{0, 0, uint64_t{4} << 30};  // the kernel's identity map (entry.S)
@@ -47,7 +49,8 @@ FpuState fpu[kMaxDomains];
 FpuState host_fpu;
 size_t domain_count = 0;
 size_t on_fpu = kMaxDomains;  // whose x87/SSE state the CPU holds (kMaxDomains: nobody's)
-SystemView system_view;  // every domain's record and run-time state, for the control calls
+SystemView system_view;  // every domain's record and run-time state, for the control and channel calls
+uint64_t doorbells[kMaxChannels];
 Span<const PhysRange> ram_ranges;
 Span<const tables::ChannelRecord> channel_table;
 uint32_t asid_count = 1;
@@ -96,6 +99,7 @@ bool StartDomain(size_t d) {
   if (on_fpu == d) on_fpu = kMaxDomains;  // the CPU holds the previous run's state: load the reset one
   runtime[d].status = DomainStatus::kRunnable;
   runtime[d].gave_up_slot = false;
+  runtime[d].waiting = 0;
   Print("septum: domain `{}` started ({} bytes zeroed, {} loaded, entry {:#x})\n", name, loaded.value().zeroed,
         loaded.value().copied, dom.record->entry);
   return true;
@@ -256,10 +260,13 @@ void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange
   domain_count = records.size();
   for (size_t d = 0; d < domain_count; ++d) domains[d].record = &records[d];
   ram_ranges = ram;
+  channel_table = SectionArray<tables::ChannelRecord>(blob, SectionKind::kChannels);
   system_view.records = records;
   system_view.runtime = Span<DomainRuntime>(runtime, domain_count);
   system_view.rights = SectionArray<tables::ControlRight>(blob, SectionKind::kRights);
-  channel_table = SectionArray<tables::ChannelRecord>(blob, SectionKind::kChannels);
+  if (channel_table.size() > kMaxChannels) Refuse("the tables hold more channels than this kernel supports (256)");
+  system_view.channels = channel_table;
+  system_view.doorbells = Span<uint64_t>(doorbells, channel_table.size());
   const Span<const uint8_t> start_section = SectionBytes(blob, SectionKind::kStartState);
   BindImages(boot, SectionArray<tables::SegmentRecord>(blob, SectionKind::kSegments), start_section,
              blob.header->load_address + static_cast<uint64_t>(start_section.data() - blob.bytes.data()));
@@ -312,7 +319,8 @@ void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange
     }
     const size_t d = pos.domain;
     const bool runnable = d < domain_count && runtime[d].status == DomainStatus::kRunnable &&
-                          !(runtime[d].gave_up_slot && SameSlot(runtime[d].given_up, pos));
+                          !(runtime[d].gave_up_slot && SameSlot(runtime[d].given_up, pos)) &&
+                          ResolveWait(runtime[d], system_view, now, domains[d].regs);
     if (!runnable) {  // idle until the slot ends: the timer is armed for its end
       do {
         x86::WaitForInterrupt();

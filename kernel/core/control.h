@@ -19,12 +19,14 @@
 
 namespace septum {
 
-// The whole system as the control calls see it: every domain's record and run-time state (same
-// index), and the control-rights table.
+// The whole system as the control and channel calls see it: every domain's record and run-time
+// state (same index), the control-rights table, the channels and their doorbells.
 struct SystemView {
   Span<const tables::DomainRecord> records;
   Span<DomainRuntime> runtime;
   Span<const tables::ControlRight> rights;
+  Span<const tables::ChannelRecord> channels;
+  Span<uint64_t> doorbells;     // per channel: rings not yet collected by a wait
   uint32_t pending_starts = 0;  // domains set to kStarting since the run loop last looked
 };
 

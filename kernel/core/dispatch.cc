@@ -2,6 +2,7 @@
 #include "kernel/core/dispatch.h"
 
 #include "kernel/abi/version.h"
+#include "kernel/core/channel.h"
 #include "kernel/core/control.h"
 
 namespace septum {
@@ -55,12 +56,19 @@ ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext
   switch (event.kind) {
     case ExitKind::kHypercall: {
       const HypercallArgs args{regs.rax, regs.rdi, regs.rsi, regs.rdx};
-      const bool control = hypercall::RightOf(static_cast<hypercall::Number>(args.number)) != 0 && system != nullptr;
-      const HypercallResult result = control ? HandleControl(ctx, *system, args, runtime.calls)
-                                             : HandleHypercall(ctx, args, env, runtime.lines, runtime.calls);
+      const uint32_t group = hypercall::GroupOf(static_cast<hypercall::Number>(args.number));
+      HypercallResult result;
+      if (system && group == tables::kGroupControl) {
+        result = HandleControl(ctx, *system, args, runtime.calls);
+      } else if (system && group == tables::kGroupChannel) {
+        result = HandleChannel(ctx, *system, args, NsAt(env.clock, env.tsc), runtime);
+      } else {
+        result = HandleHypercall(ctx, args, env, runtime.lines, runtime.calls);
+      }
+      regs.rip += event.instruction_length;
+      if (result.blocked) return ExitAction::kEndSlot;  // RAX/RDX come when the wait ends
       regs.rax = static_cast<uint64_t>(result.status);
       regs.rdx = result.value;
-      regs.rip += event.instruction_length;
       return result.yielded ? ExitAction::kEndSlot : ExitAction::kResume;
     }
     case ExitKind::kCpuid: {

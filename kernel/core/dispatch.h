@@ -33,6 +33,8 @@ struct DomainRuntime {
   ConsoleLines lines;
   bool gave_up_slot = false;  // yield / HLT: off until the slot instance changes
   SlotPosition given_up;
+  uint32_t waiting = 0;            // channel_wait: the channel's index + 1, 0 when not waiting
+  uint64_t wait_deadline_ns = 0;
 };
 
 enum class ExitAction : uint8_t {

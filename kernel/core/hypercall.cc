@@ -127,11 +127,14 @@ HypercallResult HandleHypercall(const DomainContext& ctx, const HypercallArgs& a
     case Number::kTime: return HypercallResult{Status::kOk, NsAt(env.clock, env.tsc), false};
     case Number::kConsoleWrite:
     case Number::kSelfInfo: break;
+    case Number::kChannelNotify:
+    case Number::kChannelWait:
+    case Number::kChannelInfo:
     case Number::kDomainStart:
     case Number::kDomainStop:
     case Number::kDomainPause:
     case Number::kDomainResume:
-    case Number::kDomainQuery: return Refused(Status::kUnsupported, counters.denied);  // Dispatch routes these to HandleControl
+    case Number::kDomainQuery: return Refused(Status::kUnsupported, counters.denied);  // Dispatch routes these elsewhere
   }
   const Result<uint64_t> value = PerformWithBuffers(number.value(), ctx, args, env, lines);
   if (!value.ok()) return Refused(value.status(), counters.failed);

@@ -38,6 +38,7 @@ struct HypercallResult {
   Status status = Status::kOk;
   uint64_t value = 0;
   bool yielded = false;
+  bool blocked = false;  // channel_wait: RAX/RDX are written when the wait ends (ResolveWait)
 };
 
 // The caller: its record in the tables and the memory its nested tables live in and map to.

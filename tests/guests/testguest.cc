@@ -22,7 +22,13 @@
 //                  then starts, queries, pauses, resumes and stops `bystander`, and tries
 //                  every call but query on `rogue`, over which it holds only query
 //   rogue          calls domain_stop without the control group, then carries on as a bystander
+//   chan_writer    sends kMessages messages through channel `pipe` (the ring protocol below),
+//                  ringing the doorbell after each batch
+//   chan_reader    waits on the doorbell, checks every message's sequence number and
+//                  content, then tries to write the read-only channel (a contained fault)
+//   outsider       not an endpoint: channel_notify and channel_info on `pipe` are denied
 //   restarter      prints its restart count (self_info); faults on its first two runs
+#include "kernel/abi/paging.h"
 #include "tests/guests/runtime/guest.h"
 
 using septum::Status;
@@ -71,6 +77,88 @@ void Hello(StringView name) {
 }
 
 using septum::hypercall::Number;
+
+// The ring protocol of the channel tests (the kernel never looks inside a channel). The
+// channel's first 64 bytes hold `published`: how many messages the writer has written, stored
+// after the message itself. Then kSlots slots of 64 bytes; message n (from 0) lives in slot
+// n % kSlots: its sequence number n, then 56 payload bytes (byte i = (n + i) & 0xff). The reader
+// cannot write the channel (it maps it read-only), so nothing flows back: the writer writes at
+// most kSlots / 2 messages per slot and the static schedule gives the reader a slot between any
+// two of the writer's, in which it drains everything; a reader that finds more than kSlots
+// unread messages reports an overrun instead of reading garbage.
+struct RingMessage {
+  uint64_t sequence;
+  uint8_t payload[56];
+};
+constexpr uint64_t kRingHeader = 64;
+constexpr uint64_t kMessages = 10000;
+
+uint64_t RingSlots(uint64_t channel_size) { return (channel_size - kRingHeader) / sizeof(RingMessage); }
+
+septum::hypercall::ChannelInfo PipeInfo(const septum::start::StartInfo& start) {
+  septum::hypercall::ChannelInfo info{};
+  for (uint32_t i = 0; i < start.region_count; ++i) {
+    if (start.regions[i].kind == septum::start::kChannelWriter || start.regions[i].kind == septum::start::kChannelReader) {
+      septum::guest::Hypercall(Number::kChannelInfo, start.regions[i].channel, reinterpret_cast<uintptr_t>(&info), sizeof(info));
+    }
+  }
+  return info;
+}
+
+void ChannelWriter(const septum::start::StartInfo& start) {
+  const septum::hypercall::ChannelInfo info = PipeInfo(start);
+  const uint64_t slots = RingSlots(info.size);
+  auto* published = reinterpret_cast<volatile uint64_t*>(info.guest);
+  auto* ring = reinterpret_cast<volatile RingMessage*>(info.guest + kRingHeader);
+  Print("chan_writer: channel {} at {:#x}, {} slots; sending {} messages\n", info.channel, info.guest, slots, kMessages);
+  for (uint64_t n = 0; n < kMessages;) {
+    for (uint64_t batch = 0; batch < slots / 2 && n < kMessages; ++batch, ++n) {
+      volatile RingMessage& m = ring[n % slots];
+      m.sequence = n;
+      for (uint32_t i = 0; i < sizeof(m.payload); ++i) m.payload[i] = static_cast<uint8_t>(n + i);
+      asm volatile("" ::: "memory");  // the message before the count (x86 keeps stores in order)
+      *published = n + 1;
+    }
+    septum::guest::Hypercall(Number::kChannelNotify, info.channel);
+    septum::guest::Yield();
+  }
+  Print("chan_writer: sent {} messages\n", kMessages);
+}
+
+void ChannelReader(const septum::start::StartInfo& start) {
+  const septum::hypercall::ChannelInfo info = PipeInfo(start);
+  const uint64_t slots = RingSlots(info.size);
+  auto* published = reinterpret_cast<volatile uint64_t*>(info.guest);
+  auto* ring = reinterpret_cast<volatile RingMessage*>(info.guest + kRingHeader);
+  uint64_t next = 0, waits = 0, timeouts = 0;
+  while (next < kMessages) {
+    const Status st = septum::guest::Hypercall(Number::kChannelWait, info.channel, 100000000).status;  // 100 ms
+    ++waits;
+    if (st == Status::kTimeout) ++timeouts;
+    const uint64_t end = *published;
+    asm volatile("" ::: "memory");
+    if (end - next > slots) {
+      Print("chan_reader: overrun: {} unread messages, the ring holds {}\n", end - next, slots);
+      return;
+    }
+    for (; next < end; ++next) {
+      const volatile RingMessage& m = ring[next % slots];
+      bool ok = m.sequence == next;
+      for (uint32_t i = 0; ok && i < sizeof(m.payload); ++i) ok = m.payload[i] == static_cast<uint8_t>(next + i);
+      if (!ok) {
+        Print("chan_reader: message {} is wrong (sequence {})\n", next, m.sequence);
+        return;
+      }
+    }
+  }
+  Print("chan_reader: {} messages in order, content checked, {} waits, {} timeouts\n", next, waits, timeouts);
+  Print("chan_reader: writing the read-only channel at {:#x}\n", info.guest);
+  // Its own page tables say read-only too: make them say writable, so the nested tables decide.
+  if (uint64_t* pte = septum::guest::LeafEntry(info.guest)) *pte |= septum::paging::npt::kWritable;
+  asm volatile("invlpg (%0)" ::"r"(info.guest) : "memory");
+  *reinterpret_cast<volatile uint64_t*>(info.guest) = 0;
+  Print("chan_reader: wrote (must not happen)\n");
+}
 
 const char* StateName(uint32_t state) {
   switch (static_cast<septum::hypercall::DomainState>(state)) {
@@ -220,6 +308,15 @@ void GuestMain(const septum::start::StartInfo& start) {
     Controller(start);
   } else if (name == StringView("rogue")) {
     Print("rogue: domain_stop without the control group: {}\n", septum::guest::Hypercall(Number::kDomainStop, 0).status);
+    Bystander(name);
+  } else if (name == StringView("chan_writer")) {
+    ChannelWriter(start);
+  } else if (name == StringView("chan_reader")) {
+    ChannelReader(start);
+  } else if (name == StringView("outsider")) {
+    septum::hypercall::ChannelInfo info{};
+    Print("outsider: channel_notify(0): {}; channel_info(0): {}\n", septum::guest::Hypercall(Number::kChannelNotify, 0).status,
+          septum::guest::Hypercall(Number::kChannelInfo, 0, reinterpret_cast<uintptr_t>(&info), sizeof(info)).status);
     Bystander(name);
   } else if (name == StringView("restarter")) {
     septum::hypercall::SelfInfo self{};

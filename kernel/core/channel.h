@@ -1,0 +1,29 @@
+// kernel/core/channel.h — the channel calls: doorbells between a channel's writer and reader,
+// and an endpoint learning its mapping. The kernel never reads or writes channel contents (the
+// memory is mapped by the tables: writer read-write, reader read-only).
+//
+// channel_wait blocks: the caller gives up its slot and is not run again until the doorbell
+// rings or its deadline passes; ResolveWait, called by the run loop when the waiter's slot
+// comes, decides which and writes the call's result. Pure: host-tested (channel_test).
+#ifndef SEPTUM_KERNEL_CORE_CHANNEL_H_
+#define SEPTUM_KERNEL_CORE_CHANNEL_H_
+
+#include <stdint.h>
+
+#include "kernel/core/control.h"
+
+namespace septum {
+
+// Decodes, performs and counts one channel call (its number is a channel number). `now_ns` is
+// the time of the call (for a wait's deadline).
+HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, const HypercallArgs& args, uint64_t now_ns,
+                              DomainRuntime& runtime);
+
+// For a domain whose slot has come: true if it may run (it is not waiting, or its wait ended
+// now — the doorbell rang, RAX/RDX get ok and the count; or the deadline passed, RAX gets
+// timeout), false if it keeps waiting (its slot stays idle).
+bool ResolveWait(DomainRuntime& runtime, SystemView& system, uint64_t now_ns, GuestRegs& regs);
+
+}  // namespace septum
+
+#endif  // SEPTUM_KERNEL_CORE_CHANNEL_H_

@@ -1,0 +1,121 @@
+// kernel/core/channel_test.cc — doorbells and channel info: only endpoints, only the right end,
+// waits that block, end at a ring or at their deadline.
+#include "kernel/core/channel.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernel/core/guest_memory_testing.h"
+
+namespace septum {
+namespace {
+
+using hypercall::Number;
+
+// Domain 0 writes channel 0 (with notify) and channel 1 (without); domain 1 reads both;
+// domain 2 is no endpoint.
+struct World {
+  FakeGuestMemory g{paging::Format::kNpt, 16};
+  uint64_t page = 0;
+  std::vector<tables::DomainRecord> records = std::vector<tables::DomainRecord>(3);
+  std::vector<DomainRuntime> runtime = std::vector<DomainRuntime>(3);
+  std::vector<tables::ChannelRecord> channels = std::vector<tables::ChannelRecord>(2);
+  std::vector<uint64_t> doorbells = std::vector<uint64_t>(2);
+  SystemView system;
+
+  World() {
+    page = g.NewPage();
+    g.Map(0x5000, page, paging::kRead | paging::kWrite);
+    for (uint32_t i = 0; i < 3; ++i) {
+      records[i].index = i;
+      records[i].hypercalls = tables::kAllHypercallGroups;
+      records[i].npt_root = g.root();
+    }
+    for (uint32_t c = 0; c < 2; ++c) {
+      channels[c].writer = 0;
+      channels[c].reader = 1;
+      channels[c].size = 4096;
+      channels[c].writer_guest = 0x800000;
+      channels[c].reader_guest = 0x900000;
+    }
+    channels[0].flags = tables::kChannelNotify;
+    system.records = Span<const tables::DomainRecord>(records.data(), records.size());
+    system.runtime = Span<DomainRuntime>(runtime.data(), runtime.size());
+    system.channels = Span<const tables::ChannelRecord>(channels.data(), channels.size());
+    system.doorbells = Span<uint64_t>(doorbells.data(), doorbells.size());
+  }
+  HypercallResult Call(uint32_t caller, Number n, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t now = 1000) {
+    const DomainContext ctx = MakeDomainContext(records[caller], g.memory(), paging::Format::kNpt);
+    return HandleChannel(ctx, system, HypercallArgs{static_cast<uint64_t>(n), a0, a1, a2}, now, runtime[caller]);
+  }
+};
+
+TEST(ChannelTest, NotifyThenWaitCollectsTheRings) {
+  World w;
+  EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kOk);
+  EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kOk);
+  const HypercallResult r = w.Call(1, Number::kChannelWait, 0, 5000);
+  EXPECT_EQ(r.status, Status::kOk);
+  EXPECT_EQ(r.value, 2u);
+  EXPECT_FALSE(r.blocked);
+  EXPECT_EQ(w.Call(1, Number::kChannelWait, 0, 0).status, Status::kTimeout) << "timeout 0 only checks";
+}
+
+TEST(ChannelTest, WaitBlocksUntilARingOrTheDeadline) {
+  World w;
+  const HypercallResult r = w.Call(1, Number::kChannelWait, 0, 5000, 0, /*now=*/1000);
+  EXPECT_TRUE(r.blocked);
+  EXPECT_TRUE(r.yielded);
+  GuestRegs regs{};
+  EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 3000, regs)) << "nothing yet, deadline 6000";
+  EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kOk);
+  EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 4000, regs));
+  EXPECT_EQ(regs.rax, static_cast<uint64_t>(Status::kOk));
+  EXPECT_EQ(regs.rdx, 1u);
+  EXPECT_EQ(w.doorbells[0], 0u);
+  EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 4000, regs)) << "no longer waiting";
+  // Timeout.
+  EXPECT_TRUE(w.Call(1, Number::kChannelWait, 0, 5000, 0, 10000).blocked);
+  EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 14999, regs));
+  EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 15000, regs));
+  EXPECT_EQ(regs.rax, static_cast<uint64_t>(Status::kTimeout));
+  // A deadline past 2^64 does not wrap into the past.
+  EXPECT_TRUE(w.Call(1, Number::kChannelWait, 0, ~uint64_t{0}, 0, 10000).blocked);
+  EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 20000, regs));
+}
+
+TEST(ChannelTest, OnlyTheRightEndpointMayUseIt) {
+  World w;
+  EXPECT_EQ(w.Call(1, Number::kChannelNotify, 0).status, Status::kDenied) << "the reader cannot ring";
+  EXPECT_EQ(w.Call(0, Number::kChannelWait, 0, 100).status, Status::kDenied) << "the writer cannot wait";
+  EXPECT_EQ(w.Call(2, Number::kChannelNotify, 0).status, Status::kDenied) << "no endpoint";
+  EXPECT_EQ(w.Call(2, Number::kChannelInfo, 0, 0x5000, sizeof(hypercall::ChannelInfo)).status, Status::kDenied);
+  EXPECT_EQ(w.Call(0, Number::kChannelNotify, 1).status, Status::kDenied) << "no doorbell on channel 1";
+  EXPECT_EQ(w.Call(0, Number::kChannelNotify, 2).status, Status::kDenied) << "no such channel";
+  EXPECT_EQ(w.runtime[1].calls.denied + w.runtime[0].calls.denied + w.runtime[2].calls.denied, 6u);
+  EXPECT_EQ(w.doorbells[0], 0u);
+  w.records[0].hypercalls = tables::kGroupConsole;
+  EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kDenied) << "no channel group";
+}
+
+TEST(ChannelTest, InfoGivesEachEndItsMapping) {
+  World w;
+  ASSERT_EQ(w.Call(1, Number::kChannelInfo, 0, 0x5000, sizeof(hypercall::ChannelInfo)).status, Status::kOk);
+  hypercall::ChannelInfo info;
+  __builtin_memcpy(&info, w.g.Bytes(w.page), sizeof(info));
+  EXPECT_EQ(info.role, static_cast<uint32_t>(hypercall::ChannelRole::kReader));
+  EXPECT_EQ(info.guest, 0x900000u);
+  EXPECT_EQ(info.size, 4096u);
+  EXPECT_EQ(info.notify, 1u);
+  ASSERT_EQ(w.Call(0, Number::kChannelInfo, 1, 0x5000, sizeof(info)).status, Status::kOk);
+  __builtin_memcpy(&info, w.g.Bytes(w.page), sizeof(info));
+  EXPECT_EQ(info.role, static_cast<uint32_t>(hypercall::ChannelRole::kWriter));
+  EXPECT_EQ(info.guest, 0x800000u);
+  EXPECT_EQ(info.notify, 0u);
+  EXPECT_EQ(w.Call(0, Number::kChannelInfo, 0, 0x5000, sizeof(info) - 1).status, Status::kInvalidArgument);
+  EXPECT_EQ(w.Call(0, Number::kChannelInfo, 0, 0x7000, sizeof(info)).status, Status::kOutOfRange);
+}
+
+}  // namespace
+}  // namespace septum
