@@ -27,6 +27,9 @@
 //   chan_reader    waits on the doorbell, checks every message's sequence number and
 //                  content, then tries to write the read-only channel (a contained fault)
 //   outsider       not an endpoint: channel_notify and channel_info on `pipe` are denied
+//   lacks_RIGHT    a control domain holding every right over `bystander` but RIGHT: puts the
+//                  bystander where RIGHT would apply (stops it before a start, pauses it
+//                  before a resume), then calls RIGHT and prints the denial
 //   restarter      prints its restart count (self_info); faults on its first two runs
 #include "kernel/abi/paging.h"
 #include "tests/guests/runtime/guest.h"
@@ -220,6 +223,31 @@ void Controller(const septum::start::StartInfo& start) {
   Print("controller done\n");
 }
 
+void LacksRight(const septum::start::StartInfo& start, StringView name) {
+  const StringView right(name.data() + 6, name.size() - 6);  // after "lacks_"
+  uint32_t bystander = ~0u;
+  for (uint32_t i = 0; i < start.control_count; ++i) {
+    if (StringView(reinterpret_cast<const char*>(start.controls[i].name)) == StringView("bystander")) bystander = start.controls[i].target;
+  }
+  struct Case {
+    const char* right;
+    Number prepare;  // a call to make first, or the call itself when none is needed
+    Number call;
+  };
+  constexpr Case kCases[] = {{"start", Number::kDomainStop, Number::kDomainStart},
+                             {"stop", Number::kDomainStop, Number::kDomainStop},
+                             {"pause", Number::kDomainPause, Number::kDomainPause},
+                             {"resume", Number::kDomainPause, Number::kDomainResume},
+                             {"query", Number::kDomainQuery, Number::kDomainQuery}};
+  for (const Case& c : kCases) {
+    if (right != StringView(c.right)) continue;
+    if (c.prepare != c.call) Print("{}: {} bystander first: {}\n", name, CallName(c.prepare), septum::guest::Hypercall(c.prepare, bystander).status);
+    septum::hypercall::DomainQuery q{};
+    const Status st = septum::guest::Hypercall(c.call, bystander, reinterpret_cast<uintptr_t>(&q), sizeof(q)).status;
+    Print("{}: {} bystander: {}\n", name, CallName(c.call), st);
+  }
+}
+
 void Bystander(StringView name) {
   for (int k = 1; k <= kRounds; ++k) {
     Print("{} round {}\n", name, k);
@@ -318,6 +346,8 @@ void GuestMain(const septum::start::StartInfo& start) {
     Print("outsider: channel_notify(0): {}; channel_info(0): {}\n", septum::guest::Hypercall(Number::kChannelNotify, 0).status,
           septum::guest::Hypercall(Number::kChannelInfo, 0, reinterpret_cast<uintptr_t>(&info), sizeof(info)).status);
     Bystander(name);
+  } else if (StartsWith(name, "lacks_")) {
+    LacksRight(start, name);
   } else if (name == StringView("restarter")) {
     septum::hypercall::SelfInfo self{};
     septum::guest::Hypercall(septum::hypercall::Number::kSelfInfo, reinterpret_cast<uintptr_t>(&self), sizeof(self));
