@@ -5,7 +5,7 @@ _RUNNERS = {
     "bochs": "//tools/vm:bochs.sh",
 }
 
-def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso = "//kernel:septum_iso", **kwargs):
+def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso = "//kernel:septum_iso", expect_com2 = [], **kwargs):
     runner_label = _RUNNERS[runner]
     args = [
         "--runner",
@@ -21,6 +21,8 @@ def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso =
         args += ["--expect", "'%s'" % e.replace("$", "$$")]
     for r in reject:
         args += ["--reject", "'%s'" % r.replace("$", "$$")]
+    for e in expect_com2:
+        args += ["--expect-com2", "'%s'" % e.replace("$", "$$")]
     native.sh_test(
         name = name,
         srcs = ["//tests/boot:boot_test.sh"],

@@ -2,15 +2,16 @@
 # boot_test.sh — one boot test: run an ISO under an emulator runner and judge the serial log.
 #
 #   boot_test.sh --runner RUNNER --iso ISO --verdict success|failure [--cpu SPEC]
-#                [--expect REGEX]... [--reject REGEX]...
+#                [--expect REGEX]... [--reject REGEX]... [--expect-com2 REGEX]...
 #
 # Passes when the runner (tools/vm/qemu.sh or bochs.sh) reports the expected verdict, every
-# --expect regex (grep -E) matches a line of the serial log, and no --reject regex does.
+# --expect regex (grep -E) matches a line of the serial log, and no --reject regex does. With
+# --expect-com2 the machine gets a second serial port (COM2, QEMU only) whose log must match.
 # A timeout or a run without a verdict always fails. The log is printed on failure.
 set -uo pipefail
 
 runner="" iso="" verdict="" cpu=""
-expects=() rejects=()
+expects=() rejects=() com2_expects=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runner) runner="$2"; shift 2 ;;
@@ -19,6 +20,7 @@ while [ $# -gt 0 ]; do
     --cpu) cpu="$2"; shift 2 ;;
     --expect) expects+=("$2"); shift 2 ;;
     --reject) rejects+=("$2"); shift 2 ;;
+    --expect-com2) com2_expects+=("$2"); shift 2 ;;
     *) echo "boot_test.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -28,6 +30,8 @@ log="${TEST_TMPDIR:-/tmp}/serial.log"
 # Well inside Bazel's 60 s limit for small tests, so a hang is reported by the runner.
 args=(--iso "$iso" --log "$log" --timeout 45)
 [ -n "$cpu" ] && args+=(--cpu "$cpu")
+com2_log="${TEST_TMPDIR:-/tmp}/com2.log"
+[ ${#com2_expects[@]} -ne 0 ] && args+=(--serial2 "$com2_log")
 start_ms=$(( $(date +%s%N) / 1000000 ))
 "$runner" "${args[@]}"
 got=$?
@@ -49,12 +53,20 @@ done
 for re in "${rejects[@]+"${rejects[@]}"}"; do
   grep -Eq -- "$re" <<<"$clean_log" && failures+=("serial log has a forbidden line matching: $re")
 done
+clean_com2="$(tr -d '\r' < "$com2_log" 2>/dev/null)"
+for re in "${com2_expects[@]+"${com2_expects[@]}"}"; do
+  grep -Eq -- "$re" <<<"$clean_com2" || failures+=("COM2's log lacks a line matching: $re")
+done
 
 printf 'boot: %s on %s, cpu %s, %d ms\n' "$(basename "$iso")" "$(basename "$runner")" "${cpu:-default}" "$elapsed_ms"
 if [ ${#failures[@]} -ne 0 ]; then
   for f in "${failures[@]}"; do echo "FAIL: $f"; done
   echo "---- serial log ----"
   echo "$clean_log"
+  if [ ${#com2_expects[@]} -ne 0 ]; then
+    echo "---- COM2 log ----"
+    echo "$clean_com2"
+  fi
   exit 1
 fi
 echo "PASS: verdict $verdict, ${#expects[@]} expected lines present"

@@ -10,6 +10,7 @@
 //   attack_exec    clears the no-execute bit of its non-executable `data` region in its own
 //                  tables and jumps there
 //   attack_port    writes COM1's data port (0x3f8), which the kernel owns
+//   attack_com2    writes COM2's data port (0x2f8), which another domain owns
 //   attack_msr     writes IA32_APIC_BASE (0x1b), which is not passed through
 //   attack_call    calls time() without the `time` group, then carries on as a bystander
 //   attack_buffer  passes console_write buffers that cross out of its memory, wrap around
@@ -304,6 +305,10 @@ void GuestMain(const septum::start::StartInfo& start) {
     Print("attack_port: writing port 0x3f8\n");
     asm volatile("outb %0, %1" ::"a"(static_cast<uint8_t>('X')), "Nd"(static_cast<uint16_t>(0x3f8)));
     Print("attack_port: wrote (must not happen)\n");
+  } else if (name == StringView("attack_com2")) {
+    Print("attack_com2: writing port 0x2f8, which another domain owns\n");
+    asm volatile("outb %0, %1" ::"a"(static_cast<uint8_t>('X')), "Nd"(static_cast<uint16_t>(0x2f8)));
+    Print("attack_com2: wrote (must not happen)\n");
   } else if (name == StringView("attack_msr")) {
     Print("attack_msr: writing MSR 0x1b\n");
     asm volatile("wrmsr" ::"c"(0x1b), "a"(0), "d"(0));
