@@ -27,6 +27,8 @@ class BlobWriter {
   size_t AddSection(tables::SectionKind kind, uint64_t size, uint64_t align = 8);
   uint64_t PhysicalAddress(size_t section) const { return load_address_ + entries_[section].offset; }
   absl::Span<uint8_t> Data(size_t section);
+  // The blob's size so far (final once every section is added).
+  uint64_t size() const { return bytes_.size(); }
 
   std::vector<uint8_t> Finish();
 

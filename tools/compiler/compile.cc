@@ -356,21 +356,40 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
   uint32_t plan_slots = 0;
   for (const policy::CpuPlan& plan : s.schedule.plans) plan_slots += plan.slots.size();
 
-  const uint64_t load = s.kernel.memory.base + kBlobOffsetInKernelMemory;
-  BlobWriter w(load, 11);
+  // The layout does not depend on where the blob goes: lay it out once to learn its size, then
+  // place it at the top of kernel memory, leaving everything between the kernel image and the
+  // blob to the boot modules (GRUB loads them right after the kernel image).
   using K = tables::SectionKind;
-  const size_t sys = w.AddSection(K::kSystem, sizeof(tables::SystemRecord));
-  const size_t rec = w.AddSection(K::kDomains, n * sizeof(tables::DomainRecord));
-  const size_t rights = w.AddSection(K::kRights, p.rights.size() * sizeof(tables::ControlRight));
-  const size_t chans = w.AddSection(K::kChannels, s.channels.size() * sizeof(tables::ChannelRecord));
-  const size_t irqs = w.AddSection(K::kIrqRoutes, p.routes.size() * sizeof(tables::IrqRoute));
-  const size_t sched = w.AddSection(K::kSchedule, sizeof(tables::ScheduleHeader) + s.schedule.plans.size() * sizeof(tables::CpuPlan) +
-                                                      plan_slots * sizeof(tables::SlotRecord));
-  const size_t segs = w.AddSection(K::kSegments, p.segments.size() * sizeof(tables::SegmentRecord));
-  const size_t pt = w.AddSection(K::kPageTables, table_bytes, 4096);
-  const size_t bm = w.AddSection(K::kIoBitmaps, bitmap_sets.size() * bitmap_set_bytes, 4096);
-  const size_t io = w.AddSection(K::kIommu, amdvi_bytes + iommu_size->vtd.size(), 4096);
-  const size_t st = w.AddSection(K::kStartState, start_bytes, 4096);
+  struct Sections {
+    size_t sys, rec, rights, chans, irqs, sched, segs, pt, bm, io, st;
+  };
+  auto lay_out = [&](BlobWriter& w) {
+    Sections x;
+    x.sys = w.AddSection(K::kSystem, sizeof(tables::SystemRecord));
+    x.rec = w.AddSection(K::kDomains, n * sizeof(tables::DomainRecord));
+    x.rights = w.AddSection(K::kRights, p.rights.size() * sizeof(tables::ControlRight));
+    x.chans = w.AddSection(K::kChannels, s.channels.size() * sizeof(tables::ChannelRecord));
+    x.irqs = w.AddSection(K::kIrqRoutes, p.routes.size() * sizeof(tables::IrqRoute));
+    x.sched = w.AddSection(K::kSchedule, sizeof(tables::ScheduleHeader) + s.schedule.plans.size() * sizeof(tables::CpuPlan) +
+                                             plan_slots * sizeof(tables::SlotRecord));
+    x.segs = w.AddSection(K::kSegments, p.segments.size() * sizeof(tables::SegmentRecord));
+    x.pt = w.AddSection(K::kPageTables, table_bytes, 4096);
+    x.bm = w.AddSection(K::kIoBitmaps, bitmap_sets.size() * bitmap_set_bytes, 4096);
+    x.io = w.AddSection(K::kIommu, amdvi_bytes + iommu_size->vtd.size(), 4096);
+    x.st = w.AddSection(K::kStartState, start_bytes, 4096);
+    return x;
+  };
+  BlobWriter dry(0, 11);
+  lay_out(dry);
+  const uint64_t kernel_end = s.kernel.memory.base + s.kernel.memory.size;
+  const uint64_t room = s.kernel.memory.size - std::min(s.kernel.memory.size, kKernelImageRoom);
+  if (dry.size() > room) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "the tables blob (%d bytes) does not fit in kernel memory after its first 2 MiB (%d bytes): give the kernel more memory",
+        dry.size(), room));
+  }
+  BlobWriter w((kernel_end - dry.size()) & ~uint64_t{paging::kPageSize - 1}, 11);
+  const auto [sys, rec, rights, chans, irqs, sched, segs, pt, bm, io, st] = lay_out(w);
 
   // IOMMU structures at their final addresses.
   absl::StatusOr<IommuTables> iommu = BuildIommuTables(p.dma, w.PhysicalAddress(io), w.PhysicalAddress(io) + amdvi_bytes);
@@ -491,14 +510,7 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
     }
     Put(w.Data(rec), c, r);
   }
-  std::vector<uint8_t> blob = w.Finish();
-  const uint64_t room = s.kernel.memory.size - std::min(s.kernel.memory.size, kBlobOffsetInKernelMemory);
-  if (blob.size() > room) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "the tables blob (%d bytes) does not fit in kernel memory after its first 2 MiB (%d bytes): give the kernel more memory",
-        blob.size(), room));
-  }
-  return blob;
+  return w.Finish();
 }
 
 }  // namespace septum::compiler

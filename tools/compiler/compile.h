@@ -2,8 +2,10 @@
 // tables blob (kernel/abi/tables.h): everything the kernel needs to run the policy, nothing it
 // must compute.
 //
-// The blob is built for the host-physical load address kernel memory base + 2 MiB (the first
-// 2 MiB of kernel memory hold the kernel image), and must fit in the kernel's memory.
+// The blob is built for a host-physical load address at the top of the kernel's memory (4 KiB
+// aligned, ending at most at the memory's end), so that everything between the kernel image
+// and the blob is free for the boot modules; the first 2 MiB of kernel memory (the kernel
+// image) are never used.
 // Sections, in this order: system, domains, rights, channels, IRQ routes, schedule, segments,
 // page tables, I/O bitmaps, IOMMU, start state. Domains appear in canonical order (sorted by name) and
 // every cross-reference uses that order, so reordering declarations that do not change
@@ -33,7 +35,7 @@
 
 namespace septum::compiler {
 
-inline constexpr uint64_t kBlobOffsetInKernelMemory = 2u << 20;
+inline constexpr uint64_t kKernelImageRoom = 2u << 20;  // the kernel image's part of kernel memory
 
 inline constexpr uint32_t kNoChannel = 0xffffffffu;
 

@@ -50,7 +50,9 @@ TEST(CompileTest, EveryExampleReadsBackAsItsModel) {
     EXPECT_EQ(*blob, *CompileTables(s, nullptr)) << "not deterministic";
     const tv::BlobReader reader(*blob);
     ASSERT_EQ(reader.problem(), BlobProblem::kNone);
-    EXPECT_EQ(reader.header().load_address, s.kernel.memory.base + kBlobOffsetInKernelMemory);
+    const uint64_t end = s.kernel.memory.base + s.kernel.memory.size;
+    EXPECT_EQ(reader.header().load_address, (end - reader.header().total_size) & ~uint64_t{4095}) << "at the top of kernel memory";
+    EXPECT_GE(reader.header().load_address, s.kernel.memory.base + kKernelImageRoom);
     ASSERT_EQ(reader.DomainCount(), s.domains.size());
     const std::vector<uint32_t> order = CanonicalOrder(s);
     for (uint32_t c = 0; c < s.domains.size(); ++c) {
