@@ -14,7 +14,9 @@ struct ChannelRequest {
   uint64_t argument = 0;  // wait: timeout_ns; info: the buffer
 };
 
-Result<ChannelRequest> DecodeChannel(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
+// Whether the caller may make this call on this channel at all: its `channel` group, a channel
+// that exists, the caller one of its endpoints, the right end, a doorbell for notify and wait.
+Result<ChannelRequest> AuthorizeChannel(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
   SEPTUM_ASSIGN_OR_RETURN(const Number number, DecodeNumber(*caller.record, args));
   if (args.arg0 >= system.channels.size() || args.arg0 >= system.doorbells.size()) return Status::kDenied;  // no such channel
   const tables::ChannelRecord& c = system.channels[args.arg0];
@@ -31,13 +33,20 @@ Result<ChannelRequest> DecodeChannel(const DomainContext& caller, const SystemVi
       request.argument = args.arg1;
       break;
     case Number::kChannelInfo:
-      if (args.arg2 < sizeof(hypercall::ChannelInfo)) return Status::kInvalidArgument;
-      SEPTUM_TRY(CheckGuestRange(caller.memory, caller.format, caller.root, args.arg1, sizeof(hypercall::ChannelInfo), paging::kWrite));
-      request.argument = args.arg1;
       break;
     default:
       return Status::kInvalidArgument;
   }
+  return request;
+}
+
+// channel_info's buffer: at least sizeof(ChannelInfo), writable by the caller.
+Result<ChannelRequest> CheckChannelArguments(const DomainContext& caller, const HypercallArgs& args, const ChannelRequest& authorized) {
+  if (authorized.number != Number::kChannelInfo) return authorized;
+  if (args.arg2 < sizeof(hypercall::ChannelInfo)) return Status::kInvalidArgument;
+  SEPTUM_TRY(CheckGuestRange(caller.memory, caller.format, caller.root, args.arg1, sizeof(hypercall::ChannelInfo), paging::kWrite));
+  ChannelRequest request = authorized;
+  request.argument = args.arg1;
   return request;
 }
 
@@ -47,11 +56,10 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
                               DomainRuntime& runtime) {
   DomainCounters& counters = runtime.calls;
   ++counters.hypercalls;
-  const Result<ChannelRequest> decoded = DecodeChannel(caller, system, args);
-  if (!decoded.ok()) {
-    ++(decoded.status() == Status::kDenied || decoded.status() == Status::kUnsupported ? counters.denied : counters.failed);
-    return HypercallResult{decoded.status(), 0, false};
-  }
+  const Result<ChannelRequest> authorized = AuthorizeChannel(caller, system, args);
+  if (!authorized.ok()) return Refused(authorized.status(), counters.denied);
+  const Result<ChannelRequest> decoded = CheckChannelArguments(caller, args, authorized.value());
+  if (!decoded.ok()) return Refused(decoded.status(), counters.failed);
   const ChannelRequest& r = decoded.value();
   uint64_t& rings = system.doorbells[r.channel];
   switch (r.number) {
@@ -80,10 +88,7 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
       info.size = c.size;
       info.notify = (c.flags & tables::kChannelNotify) ? 1 : 0;
       const Status st = CopyToGuest(caller.memory, caller.format, caller.root, r.argument, reinterpret_cast<const uint8_t*>(&info), sizeof(info));
-      if (st != Status::kOk) {
-        ++counters.failed;
-        return HypercallResult{st, 0, false};
-      }
+      if (st != Status::kOk) return Refused(st, counters.failed);
       return HypercallResult{Status::kOk, sizeof(info), false};
     }
   }

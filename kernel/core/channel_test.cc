@@ -115,6 +115,8 @@ TEST(ChannelTest, InfoGivesEachEndItsMapping) {
   EXPECT_EQ(info.notify, 0u);
   EXPECT_EQ(w.Call(0, Number::kChannelInfo, 0, 0x5000, sizeof(info) - 1).status, Status::kInvalidArgument);
   EXPECT_EQ(w.Call(0, Number::kChannelInfo, 0, 0x7000, sizeof(info)).status, Status::kOutOfRange);
+  EXPECT_EQ(w.runtime[0].calls.denied, 0u) << "an endpoint's bad buffers are failed calls";
+  EXPECT_EQ(w.runtime[0].calls.failed, 2u);
 }
 
 }  // namespace

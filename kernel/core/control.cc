@@ -22,16 +22,21 @@ hypercall::DomainState StateOf(const DomainRuntime& r) {
   return hypercall::DomainState::kStopped;
 }
 
-Result<ControlRequest> DecodeControl(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
+Result<ControlRequest> AuthorizeControl(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
   SEPTUM_ASSIGN_OR_RETURN(const Number number, DecodeNumber(*caller.record, args));
   const uint32_t need = hypercall::RightOf(number);
   if (need == 0) return Status::kInvalidArgument;  // not a control call
   if (args.arg0 >= system.records.size() || args.arg0 >= system.runtime.size()) return Status::kDenied;  // no such target
   const auto target = static_cast<uint32_t>(args.arg0);
   if ((RightsOver(system.rights, caller.record->index, target) & need) == 0) return Status::kDenied;
-  ControlRequest request{number, target, 0};
-  const DomainStatus status = system.runtime[target].status;
-  switch (number) {
+  return ControlRequest{number, target, 0};
+}
+
+Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const SystemView& system, const HypercallArgs& args,
+                                             const ControlRequest& authorized) {
+  ControlRequest request = authorized;
+  const DomainStatus status = system.runtime[request.target].status;
+  switch (request.number) {
     case Number::kDomainStart:
       if (status != DomainStatus::kStopped) return Status::kBadState;
       break;
@@ -90,17 +95,12 @@ Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system,
 
 HypercallResult HandleControl(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
   ++counters.hypercalls;
-  const Result<ControlRequest> request = DecodeControl(caller, system, args);
-  if (!request.ok()) {
-    // No group or no right over that target (or no such target): denied. Anything else: failed.
-    ++(request.status() == Status::kDenied || request.status() == Status::kUnsupported ? counters.denied : counters.failed);
-    return HypercallResult{request.status(), 0, false};
-  }
+  const Result<ControlRequest> authorized = AuthorizeControl(caller, system, args);
+  if (!authorized.ok()) return Refused(authorized.status(), counters.denied);
+  const Result<ControlRequest> request = CheckControlArguments(caller, system, args, authorized.value());
+  if (!request.ok()) return Refused(request.status(), counters.failed);
   const Result<uint64_t> value = PerformControl(caller, system, request.value());
-  if (!value.ok()) {
-    ++counters.failed;
-    return HypercallResult{value.status(), 0, false};
-  }
+  if (!value.ok()) return Refused(value.status(), counters.failed);
   return HypercallResult{Status::kOk, value.value(), false};
 }
 

@@ -1,9 +1,11 @@
 // kernel/core/control.h — the control hypercalls: what a control domain (Dom0) may do to other
 // domains, exactly as its control-rights row in the tables says.
 //
-// DecodeControl is pure: the caller's `control` group, a target index inside the domain table,
-// the right the call needs in the caller's row for that target (tables::ControlRight, sorted by
-// holder and target), the target's state, and for domain_query a buffer the caller may write.
+// Decoding is pure and in two stages: AuthorizeControl — the caller's `control` group, a target
+// index inside the domain table, the right the call needs in the caller's row for that target
+// (tables::ControlRight, sorted by holder and target) — refusals counted as denied; then
+// CheckControlArguments — the target's state, and for domain_query a buffer the caller may
+// write — refusals counted as failed.
 // PerformControl changes the target's run-time state; starting is left to the run loop
 // (DomainStatus::kStarting: it zeroes the target's memory and loads its image). A denied call
 // changes nothing but the caller's `denied` counter. Host-tested (control_test).
@@ -42,7 +44,9 @@ uint32_t RightsOver(Span<const tables::ControlRight> rights, uint32_t holder, ui
 // The state a query reports.
 hypercall::DomainState StateOf(const DomainRuntime& runtime);
 
-Result<ControlRequest> DecodeControl(const DomainContext& caller, const SystemView& system, const HypercallArgs& args);
+Result<ControlRequest> AuthorizeControl(const DomainContext& caller, const SystemView& system, const HypercallArgs& args);
+Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const SystemView& system, const HypercallArgs& args,
+                                             const ControlRequest& authorized);
 Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system, const ControlRequest& request);
 
 // Decodes, performs and counts one control call (its number is a control number).

@@ -104,6 +104,8 @@ TEST(ControlTest, QueryWritesTheTargetsCountersIntoWritableMemoryOnly) {
   EXPECT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x5ff0, sizeof(q)).status, Status::kDenied) << "crosses into read-only";
   EXPECT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x7000, sizeof(q)).status, Status::kOutOfRange) << "unmapped";
   EXPECT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x5000, sizeof(q) - 1).status, Status::kInvalidArgument);
+  EXPECT_EQ(w.counters.denied, 0u) << "the right was there: bad buffers are failed calls";
+  EXPECT_EQ(w.counters.failed, 4u);
   w.runtime[2].status = DomainStatus::kPaused;
   ASSERT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x5000, sizeof(q)).status, Status::kOk);
   __builtin_memcpy(&q, w.g.Bytes(w.page), sizeof(q));

@@ -14,11 +14,6 @@ constexpr uint64_t kConsoleChunk = 256;
 // Printable ASCII passes; anything else (escape sequences, control bytes, UTF-8) becomes '?'.
 char Sanitize(uint8_t byte) { return byte >= 0x20 && byte <= 0x7e ? static_cast<char>(byte) : '?'; }
 
-HypercallResult Refused(Status status, uint64_t& counter) {
-  ++counter;
-  return HypercallResult{status, 0, false};
-}
-
 // Decodes the arguments of a granted call that takes guest buffers, and performs it. Kept out
 // of line: the calls without buffers (yield, time) then pay for no stack frame of these.
 [[gnu::noinline]] Result<uint64_t> PerformWithBuffers(Number number, const DomainContext& ctx, const HypercallArgs& args,
@@ -34,6 +29,11 @@ HypercallResult Refused(Status status, uint64_t& counter) {
 }
 
 }  // namespace
+
+HypercallResult Refused(Status status, uint64_t& counter) {
+  ++counter;
+  return HypercallResult{status, 0, false};
+}
 
 DomainContext MakeDomainContext(const tables::DomainRecord& record, const PhysicalMemory& memory,
                                 paging::Format format) {

@@ -59,8 +59,9 @@ StringView DomainName(const tables::DomainRecord& record);
 // Per-domain statistics the kernel keeps.
 struct DomainCounters {
   uint64_t hypercalls = 0;  // every call, whatever its outcome
-  uint64_t denied = 0;      // refused by number: unknown (kUnsupported) or not granted (kDenied)
-  uint64_t failed = 0;      // granted, but refused on its arguments (bad buffer, bad length)
+  uint64_t denied = 0;      // not allowed at all: unknown number, group not granted, no right over
+                            // the target, not the channel's endpoint (see Refused)
+  uint64_t failed = 0;      // allowed, but refused on its arguments (buffer, length, target state)
 };
 
 // Where finished console lines go (in the kernel: the serial console, prefixed with the name).
@@ -129,6 +130,12 @@ struct HypercallEnvironment {
   uint64_t slot_end_ns = 0;   // the end of the caller's slot on that clock, for self_info
   uint32_t restarts = 0;      // the caller's restarts, for self_info
 };
+
+// A refused call changes nothing but one counter: `counters.denied` when the caller may not make
+// the call at all (unknown number, group not granted, no right over the target, not a channel
+// endpoint), `counters.failed` when it may but its arguments are refused (a buffer, a length,
+// the target's state). Returns `status` with value 0.
+HypercallResult Refused(Status status, uint64_t& counter);
 
 // Decodes and performs one call and counts it. A refused call changes nothing but the counters
 // and returns its status with value 0.
