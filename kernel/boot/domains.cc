@@ -90,11 +90,7 @@ bool StartDomain(size_t d) {
     runtime[d].status = DomainStatus::kStopped;
     return false;
   }
-  x86::svm::InitGuest(vmcbs[d], *dom.record, AsidOf(d), /*flush_tlb=*/true);
-  dom.regs = GuestRegs{};
-  dom.regs.rip = dom.record->entry;
-  dom.regs.rflags = 0x2;
-  if (dom.record->type == tables::kPv) dom.regs.rdi = dom.record->start_guest;
+  x86::svm::InitGuest(vmcbs[d], dom.regs, *dom.record, AsidOf(d), /*flush_tlb=*/true);
   ResetFpu(fpu[d]);
   if (on_fpu == d) on_fpu = kMaxDomains;  // the CPU holds the previous run's state: load the reset one
   runtime[d].status = DomainStatus::kRunnable;
@@ -130,10 +126,7 @@ void BindImages(const BootInfo& boot, Span<const tables::SegmentRecord> segments
     const BootModule* module = nullptr;
     for (size_t i = 0; i < boot.module_count; ++i) {
       const StringView c = boot.modules[i].cmdline;
-      if (c.size() == 6 + name.size() && StringView(c.data(), 6) == StringView("image:") &&
-          StringView(c.data() + 6, name.size()) == name) {
-        module = &boot.modules[i];
-      }
+      if (c.StartsWith("image:") && c.Substr(6) == name) module = &boot.modules[i];
     }
     if (!module) {
       Print("septum: no boot module \"image:{}\" for domain `{}`\n", name, name);
@@ -160,13 +153,8 @@ void BindImages(const BootInfo& boot, Span<const tables::SegmentRecord> segments
 }
 
 // The boot modules must lie outside every domain's memory: a restart reloads from them.
-struct ModuleCheck {
-  const BootInfo* boot;
-  const char* domain;
-};
-
 Status CheckLeafClearOfModules(void* context, const GuestLeaf& leaf) {
-  const BootInfo& boot = *static_cast<ModuleCheck*>(context)->boot;
+  const BootInfo& boot = *static_cast<const BootInfo*>(context);
   for (size_t i = 0; i < boot.module_count; ++i) {
     const PhysRange m{boot.modules[i].start, boot.modules[i].end - boot.modules[i].start};
     if (RangesOverlap(PhysRange{leaf.host, leaf.size}, m)) return Status::kBadState;
@@ -176,8 +164,8 @@ Status CheckLeafClearOfModules(void* context, const GuestLeaf& leaf) {
 
 void CheckModulesClear(const BootInfo& boot) {
   for (size_t d = 0; d < domain_count; ++d) {
-    ModuleCheck check{&boot, nullptr};
-    const Status s = ForEachLeaf(kMemory, paging::Format::kNpt, domains[d].record->npt_root, CheckLeafClearOfModules, &check);
+    const Status s = ForEachLeaf(kMemory, paging::Format::kNpt, domains[d].record->npt_root, CheckLeafClearOfModules,
+                                 const_cast<BootInfo*>(&boot));
     if (s == Status::kBadState) {
       Print("septum: a boot module lies in the memory of domain `{}`: the loader placed it there\n", DomainName(*domains[d].record));
       Refuse("boot modules overlap a domain's memory (give the kernel's modules room below the domains' memory)");

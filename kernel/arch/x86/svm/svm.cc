@@ -34,7 +34,7 @@ void Enable() {
   WriteMsr(kHsavePaMsr, Physical(host_save_area));
 }
 
-void InitGuest(Vmcb& v, const tables::DomainRecord& rec, uint32_t asid, bool flush_tlb) {
+void InitGuest(Vmcb& v, GuestRegs& regs, const tables::DomainRecord& rec, uint32_t asid, bool flush_tlb) {
   __builtin_memset(v.bytes, 0, sizeof(v.bytes));
   const bool pv = rec.type == tables::kPv;
   v.Set<uint32_t>(kInterceptDr, 0xffffffff);
@@ -71,9 +71,13 @@ void InitGuest(Vmcb& v, const tables::DomainRecord& rec, uint32_t asid, bool flu
   }
   v.Set<uint64_t>(kDr6, 0xffff0ff0);
   v.Set<uint64_t>(kDr7, 0x400);
-  v.Set<uint64_t>(kRflags, 0x2);
-  v.Set<uint64_t>(kRip, rec.entry);
   v.Set<uint64_t>(kGuestPat, kDefaultPat);
+  // RAX, RIP, RSP and RFLAGS reach the VMCB from `regs` at every entry (Run).
+  regs = GuestRegs{};
+  regs.rip = rec.entry;
+  regs.rflags = 0x2;
+  if (pv) regs.rdi = rec.start_guest;  // the start info
+  StoreRegs(v, regs);
 }
 
 void StoreRegs(Vmcb& v, const GuestRegs& regs) {

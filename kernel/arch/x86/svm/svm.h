@@ -16,13 +16,13 @@ namespace septum::x86::svm {
 // Sets EFER.SVME and the host save area (VM_HSAVE_PA). The caller has checked CPUID (SVM, NPT).
 void Enable();
 
-// Puts `vmcb` into the start state of `record`'s domain (kernel/abi/start_info.h for PV; HVM:
+// Puts `vmcb` and `regs` into the start state of `record`'s domain (kernel/abi/start_info.h for PV; HVM:
 // 32-bit protected mode, flat segments, paging off, at the image's entry, EAX = EBX = 0).
 // Intercepts: physical interrupts, NMI, SMI, INIT, CPUID, HLT, I/O and MSRs per the domain's
 // IOPM and MSRPM, shutdown, task switches, INVD, every SVM instruction, MONITOR/MWAIT,
 // XSETBV, ICEBP, WBINVD, debug registers, and — for a PV domain, which has no IDT — every
 // exception. Nested paging with nCR3 = record.npt_root. `flush_tlb`: flush on the next entry.
-void InitGuest(Vmcb& vmcb, const tables::DomainRecord& record, uint32_t asid, bool flush_tlb);
+void InitGuest(Vmcb& vmcb, GuestRegs& regs, const tables::DomainRecord& record, uint32_t asid, bool flush_tlb);
 
 // Enters the guest with `regs` (RAX, RIP, RSP, RFLAGS go through the VMCB) until its next exit;
 // returns the decoded exit with `regs` holding the guest's registers. Physical interrupts that
