@@ -1,10 +1,18 @@
 // kernel/boot/domains.cc — see domains.h.
 //
-// One CPU (CPU 0) runs its plan from the tables: at each slot it arms the APIC timer for the
-// slot's end and enters the slot's domain, if it is runnable and has not given the slot up;
-// otherwise the CPU idles until the slot ends — time is never handed to another domain. Every
-// exit goes to kernel/core's Dispatch; a fault is logged in one line and the domain is stopped
-// or restarted (memory zeroed, image and start block loaded again) as its record says.
+// Every CPU of the schedule runs its own plan from the tables, on one clock: at each slot it
+// arms its local APIC timer for the slot's end and enters the slot's domain, if it is runnable,
+// has not given the slot up and runs on no other CPU; otherwise the CPU idles until the slot
+// ends — time is never handed to another domain. A domain that waits (channel_wait) idles its
+// own slots until its doorbell rings or its deadline passes; a kick (an IPI sent only to the
+// CPU that runs or idles in a domain's slot) makes that CPU look again at once. Every exit goes
+// to kernel/core's Dispatch; a fault is logged in one line and the domain is stopped or
+// restarted (memory zeroed, image and start block loaded again) as its record says.
+//
+// Shared state: the domains' run-time state lives in system_view and is guarded by its lock
+// (kernel/core/control.h), as are which CPU runs which domain (Domain::cpu, Cpu::running) and
+// where a CPU idles (Cpu::idle_in). A domain is claimed by one CPU at a time, so its VMCB,
+// registers, FPU state and console line are only ever touched by that CPU.
 #include "kernel/boot/domains.h"
 
 #include "kernel/abi/hypercall.h"
@@ -13,6 +21,8 @@
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
 #include "kernel/arch/x86/svm/svm.h"
+#include "kernel/boot/smp.h"
+#include "kernel/core/acpi.h"
 #include "kernel/core/channel.h"
 #include "kernel/core/control.h"
 #include "kernel/core/dispatch.h"
@@ -24,8 +34,10 @@ namespace {
 
 constexpr size_t kMaxDomains = 64;
 constexpr size_t kMaxChannels = 256;
+constexpr uint32_t kNoCpu = 0xffffffffu;
 constexpr uint64_t kNsPerTick = tables::kTickNs;
 constexpr uint64_t kCr4Osfxsr = 1u << 9;
+constexpr uint64_t kLowMemoryEnd = 0xa0000;  // conventional memory: where an AP's real-mode start can be
 const PhysicalMemory kMemory{0, 0, uint64_t{4} << 30};  // the kernel's identity map (entry.S)
 
 // The FXSAVE image of a freshly reset x87/SSE unit: FCW 0x37f, MXCSR 0x1f80.
@@ -40,20 +52,43 @@ struct Domain {
   Span<const uint8_t> start_block;
   DomainContext ctx;
   GuestRegs regs{};
+  uint32_t plans = 0;           // how many CPUs' plans have a slot for it
+  uint32_t cpu = kNoCpu;        // the CPU running it now (guarded by system_view.lock)
+  uint32_t last_cpu = kNoCpu;   // the CPU it last ran on: its TLB entries elsewhere may be stale
+  bool gave_up = false;         // yield / HLT: off until the slot instance changes
+  uint32_t gave_up_cpu = kNoCpu;
+  SlotPosition given_up;
+};
+
+struct Cpu {
+  FpuState host_fpu;  // what the CPU held before its first domain (the kernel uses no FPU)
+  uint32_t index = 0;
+  uint32_t apic_id = 0;
+  Span<const tables::SlotRecord> plan;
+  size_t on_fpu = kMaxDomains;    // whose x87/SSE state this CPU holds (kMaxDomains: nobody's)
+  uint32_t running = tables::kNoDomain;  // guarded by system_view.lock
+  uint32_t idle_in = tables::kNoDomain;  // the domain whose slot it idles in; guarded likewise
+  uint64_t frames = 0;            // major frames begun
+  uint64_t idle_slots = 0;        // slots in which no domain ran
+  uint32_t slots_run[kMaxDomains] = {};
+  volatile bool done = false;     // left its plan at the end of the run
 };
 
 Domain domains[kMaxDomains];
 DomainRuntime runtime[kMaxDomains];
 x86::svm::Vmcb vmcbs[kMaxDomains];
 FpuState fpu[kMaxDomains];
-FpuState host_fpu;
 size_t domain_count = 0;
-size_t on_fpu = kMaxDomains;  // whose x87/SSE state the CPU holds (kMaxDomains: nobody's)
+Cpu cpus[x86::kMaxCpus];
+uint32_t cpu_count = 1;
 SystemView system_view;  // every domain's record and run-time state, for the control and channel calls
 uint64_t doorbells[kMaxChannels];
 Span<const PhysRange> ram_ranges;
 Span<const tables::ChannelRecord> channel_table;
 uint32_t asid_count = 1;
+uint64_t major_ticks = 0;
+uint64_t run_end_ns = 0;     // 0: run forever
+volatile bool go = false;    // the bootstrap CPU's word to the APs: the schedule starts
 
 [[noreturn]] void Refuse(StringView what) {
   Print("septum: cannot run: {}\n", what);
@@ -63,6 +98,8 @@ uint32_t asid_count = 1;
 void ConsoleLine(void*, StringView domain, StringView line) { Print("[{}] {}\n", domain, line); }
 const ConsoleSink kConsole{&ConsoleLine, nullptr};
 
+Cpu& ThisCpu() { return cpus[x86::CpuIndex()]; }
+
 void ResetFpu(FpuState& s) {
   __builtin_memset(s.bytes, 0, sizeof(s.bytes));
   const uint16_t fcw = 0x37f;
@@ -71,15 +108,26 @@ void ResetFpu(FpuState& s) {
   __builtin_memcpy(s.bytes + 24, &mxcsr, sizeof(mxcsr));
 }
 
-void SwitchFpu(FpuState& from, FpuState& to) {
-  asm volatile("fxsave64 %0" : "=m"(from.bytes) : : "memory");
-  asm volatile("fxrstor64 %0" : : "m"(to.bytes) : "memory");
-}
+void SaveFpu(FpuState& s) { asm volatile("fxsave64 %0" : "=m"(s.bytes) : : "memory"); }
+void LoadFpu(const FpuState& s) { asm volatile("fxrstor64 %0" : : "m"(s.bytes) : "memory"); }
 
 uint32_t AsidOf(size_t d) { return 1 + static_cast<uint32_t>(d % (asid_count - 1)); }
 bool AsidsShared() { return domain_count > asid_count - 1; }
 
-// Zeroes the domain's memory, loads its image and start block and resets its CPU state.
+DomainStatus StatusNow(size_t d) { return __atomic_load_n(&runtime[d].status, __ATOMIC_RELAXED); }
+
+// SystemView::kick: an IPI to the CPU that runs `domain` or idles in its slot, if that is not
+// this CPU (called with system_view.lock held).
+void KickDomain(void*, uint32_t domain) {
+  const uint32_t self = x86::CpuIndex();
+  for (uint32_t c = 0; c < cpu_count; ++c) {
+    if (c != self && (cpus[c].running == domain || cpus[c].idle_in == domain)) x86::SendIpi(cpus[c].apic_id, x86::kKickVector);
+  }
+}
+
+// Zeroes the domain's memory, loads its image and start block and resets its CPU state, on the
+// CPU that has claimed it (or the bootstrap CPU before the schedule starts). It becomes
+// runnable unless a controller stopped it meanwhile.
 bool StartDomain(size_t d) {
   Domain& dom = domains[d];
   const DomainImage image{dom.record, dom.segments, dom.image, dom.start_block};
@@ -87,15 +135,20 @@ bool StartDomain(size_t d) {
   const StringView name = DomainName(*dom.record);
   if (!loaded.ok()) {
     Print("septum: domain `{}` cannot be loaded: {}; it stays stopped\n", name, loaded.status());
+    const LockGuard guard(system_view.lock);
     runtime[d].status = DomainStatus::kStopped;
     return false;
   }
   x86::svm::InitGuest(vmcbs[d], dom.regs, *dom.record, AsidOf(d), /*flush_tlb=*/true);
   ResetFpu(fpu[d]);
-  if (on_fpu == d) on_fpu = kMaxDomains;  // the CPU holds the previous run's state: load the reset one
-  runtime[d].status = DomainStatus::kRunnable;
-  runtime[d].gave_up_slot = false;
-  runtime[d].waiting = 0;
+  Cpu& cpu = ThisCpu();
+  if (cpu.on_fpu == d) cpu.on_fpu = kMaxDomains;  // the CPU holds the previous run's state: load the reset one
+  {
+    const LockGuard guard(system_view.lock);
+    if (runtime[d].status == DomainStatus::kStarting) runtime[d].status = DomainStatus::kRunnable;
+    runtime[d].waiting = 0;
+    dom.gave_up = false;
+  }
   Print("septum: domain `{}` started ({} bytes zeroed, {} loaded, entry {:#x})\n", name, loaded.value().zeroed,
         loaded.value().copied, dom.record->entry);
   return true;
@@ -104,16 +157,29 @@ bool StartDomain(size_t d) {
 void Contain(size_t d, const ExitEvent& event) {
   Domain& dom = domains[d];
   const StringView name = DomainName(*dom.record);
-  runtime[d].lines.Flush(name, kConsole);
-  DescribeFault(x86::SerialSink(), name, event, dom.regs);
-  if (dom.record->on_fault == tables::kRestart) {
-    ++runtime[d].restarts;
-    Print("septum: restarting domain `{}` (restart {})\n", name, runtime[d].restarts);
-    StartDomain(d);
-  } else {
-    runtime[d].status = DomainStatus::kStopped;
-    Print("septum: domain `{}` stopped\n", name);
+  const bool restart = dom.record->on_fault == tables::kRestart;
+  {
+    const x86::ConsoleGuard console;  // the fault's line in one piece
+    runtime[d].lines.Flush(name, kConsole);
+    DescribeFault(x86::SerialSink(), name, event, dom.regs);
+    if (restart) {
+      Print("septum: restarting domain `{}` (restart {})\n", name, runtime[d].restarts + 1);
+    } else {
+      Print("septum: domain `{}` stopped\n", name);
+    }
   }
+  {
+    const LockGuard guard(system_view.lock);
+    DomainRuntime& r = runtime[d];
+    if (restart) {
+      ++r.restarts;
+      if (r.status == DomainStatus::kRunnable) r.status = DomainStatus::kStarting;
+    } else {
+      r.status = DomainStatus::kStopped;
+      r.waiting = 0;
+    }
+  }
+  if (restart && StatusNow(d) == DomainStatus::kStarting) StartDomain(d);
 }
 
 // Finds the boot module "image:NAME" of each domain and checks it against its record.
@@ -152,26 +218,45 @@ void BindImages(const BootInfo& boot, Span<const tables::SegmentRecord> segments
   }
 }
 
-// The boot modules must lie outside every domain's memory: a restart reloads from them.
-Status CheckLeafClearOfModules(void* context, const GuestLeaf& leaf) {
-  const BootInfo& boot = *static_cast<const BootInfo*>(context);
-  for (size_t i = 0; i < boot.module_count; ++i) {
-    const PhysRange m{boot.modules[i].start, boot.modules[i].end - boot.modules[i].start};
-    if (RangesOverlap(PhysRange{leaf.host, leaf.size}, m)) return Status::kBadState;
+// Whether `range` is clear of every domain's memory (kBadState if it is not).
+Status CheckLeafClear(void* context, const GuestLeaf& leaf) {
+  const PhysRange& range = *static_cast<const PhysRange*>(context);
+  return RangesOverlap(PhysRange{leaf.host, leaf.size}, range) ? Status::kBadState : Status::kOk;
+}
+
+Status ClearOfDomains(PhysRange range) {
+  for (size_t d = 0; d < domain_count; ++d) {
+    const Status s = ForEachLeaf(kMemory, paging::Format::kNpt, domains[d].record->npt_root, CheckLeafClear, &range);
+    if (s != Status::kOk) return s;
   }
   return Status::kOk;
 }
 
+// The boot modules must lie outside every domain's memory: a restart reloads from them.
 void CheckModulesClear(const BootInfo& boot) {
-  for (size_t d = 0; d < domain_count; ++d) {
-    const Status s = ForEachLeaf(kMemory, paging::Format::kNpt, domains[d].record->npt_root, CheckLeafClearOfModules,
-                                 const_cast<BootInfo*>(&boot));
+  for (size_t i = 0; i < boot.module_count; ++i) {
+    const Status s = ClearOfDomains(PhysRange{boot.modules[i].start, boot.modules[i].end - boot.modules[i].start});
     if (s == Status::kBadState) {
-      Print("septum: a boot module lies in the memory of domain `{}`: the loader placed it there\n", DomainName(*domains[d].record));
+      Print("septum: boot module \"{}\" lies in a domain's memory: the loader placed it there\n", boot.modules[i].cmdline);
       Refuse("boot modules overlap a domain's memory (give the kernel's modules room below the domains' memory)");
     }
     if (s != Status::kOk) Refuse("a domain's nested tables reach outside the first 4 GiB, which this kernel maps");
   }
+}
+
+// A page below 1 MiB for the APs' real-mode start: RAM, and no domain's, module's or the boot
+// information's.
+uint64_t TrampolinePage(const Machine& machine) {
+  for (uint64_t page = 0x1000; page + paging::kPageSize <= kLowMemoryEnd; page += paging::kPageSize) {
+    const PhysRange r{page, paging::kPageSize};
+    bool taken = !Inside(r, machine.ram) || RangesOverlap(r, machine.boot_info);
+    for (size_t i = 0; i < machine.boot->module_count && !taken; ++i) {
+      const BootModule& m = machine.boot->modules[i];
+      taken = RangesOverlap(r, PhysRange{m.start, m.end - m.start});
+    }
+    if (!taken && ClearOfDomains(r) == Status::kOk) return page;
+  }
+  Refuse("no free page of RAM below 1 MiB to start the other CPUs from");
 }
 
 void ZeroChannels() {
@@ -182,52 +267,64 @@ void ZeroChannels() {
   }
 }
 
-// Loads the domains a control domain asked to start (DomainStatus::kStarting).
-void StartRequested() {
-  system_view.pending_starts = 0;
-  for (size_t d = 0; d < domain_count; ++d) {
-    if (runtime[d].status == DomainStatus::kStarting) StartDomain(d);
-  }
+const char* StatusWord(DomainStatus s) {
+  return s == DomainStatus::kStopped ? "stopped" : s == DomainStatus::kPaused ? "paused" : "runnable";
 }
 
 void PrintSummary() {
+  for (uint32_t c = 0; c < cpu_count; ++c) {
+    const Cpu& cpu = cpus[c];
+    const x86::ConsoleGuard console;
+    Print("septum: cpu {}: {} frames; slots run:", c, cpu.frames);
+    for (size_t d = 0; d < domain_count; ++d) {
+      if (cpu.slots_run[d]) Print(" {} {}", DomainName(*domains[d].record), cpu.slots_run[d]);
+    }
+    Print("; idle {}\n", cpu.idle_slots);
+  }
   for (size_t d = 0; d < domain_count; ++d) {
     const DomainRuntime& r = runtime[d];
     runtime[d].lines.Flush(DomainName(*domains[d].record), kConsole);
     Print("septum: domain `{}`: {}, exits {}, hypercalls {}, denied {}, failed {}, faults {}, restarts {}\n",
-          DomainName(*domains[d].record),
-          r.status == DomainStatus::kStopped ? "stopped" : r.status == DomainStatus::kPaused ? "paused" : "runnable", r.exits,
-          r.calls.hypercalls,
-          r.calls.denied, r.calls.failed, r.faults, r.restarts);
+          DomainName(*domains[d].record), StatusWord(r.status), r.exits, r.calls.hypercalls, r.calls.denied, r.calls.failed,
+          r.faults, r.restarts);
   }
 }
 
-// Runs domain d until its slot (ending at `end_ns`) ends, it gives the slot up, or it faults.
-// The slot timer may fire during any exit (it is taken at STGI, whatever the exit's reason), so
-// its flag is checked after every exit, not only after interrupt exits.
-void RunSlot(size_t d, const SlotPosition& pos, uint64_t end_ns) {
+// Runs domain d (claimed by `cpu`) until its slot (ending at `end_ns`) ends, it gives the slot
+// up, waits, faults, or a controller stops or pauses it. The slot timer may fire during any
+// exit (it is taken at STGI, whatever the exit's reason), so its flag is checked after every
+// exit, not only after interrupt exits.
+void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
   Domain& dom = domains[d];
   HypercallEnvironment env;
   env.console = kConsole;
   env.clock = x86::Clock();
   env.slot_end_ns = end_ns;
   env.restarts = runtime[d].restarts;
-  const bool flush = AsidsShared();
+  bool flush = AsidsShared() || dom.last_cpu != cpu.index;
+  dom.last_cpu = cpu.index;
   for (;;) {
     if (flush) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
+    flush = AsidsShared();
     const ExitEvent event = x86::svm::Run(vmcbs[d], dom.regs);
     env.tsc = x86::ReadTsc();
     const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d], &system_view);
     x86::svm::StoreRegs(vmcbs[d], dom.regs);
-    if (action == ExitAction::kEndSlot) {
-      runtime[d].gave_up_slot = true;
-      runtime[d].given_up = pos;
-      return;
+    switch (action) {
+      case ExitAction::kEndSlot:
+        dom.gave_up = true;
+        dom.gave_up_cpu = cpu.index;
+        dom.given_up = pos;
+        return;
+      case ExitAction::kBlock:
+        return;
+      case ExitAction::kFault:
+        Contain(d, event);
+        return;
+      default:
+        break;
     }
-    if (action == ExitAction::kFault) {
-      Contain(d, event);
-      return;
-    }
+    if (StatusNow(d) != DomainStatus::kRunnable) return;  // a controller stopped or paused it
     if (x86::TakeTimerFired()) {
       const uint64_t now = x86::NowNs();
       if (now >= end_ns) return;
@@ -236,32 +333,117 @@ void RunSlot(size_t d, const SlotPosition& pos, uint64_t end_ns) {
   }
 }
 
-}  // namespace
+enum class SlotUse { kIdle, kRun, kLoad };
 
-void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange> ram, const VirtCaps& caps, uint64_t run_ns) {
-  using tables::SectionKind;
-  if (caps.backend != VirtBackend::kSvm) {
-    Refuse("running domains needs the AMD-V backend in this version; the VT-x backend is not implemented yet");
+// What `cpu` does now in its slot `pos`: run its domain, load it first (a controller started
+// it), or idle. Claims the domain when it is to run.
+SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
+  const uint32_t d = pos.domain;
+  const LockGuard guard(system_view.lock);
+  cpu.idle_in = tables::kNoDomain;
+  if (d >= domain_count) return SlotUse::kIdle;
+  Domain& dom = domains[d];
+  DomainRuntime& r = runtime[d];
+  SlotUse use = SlotUse::kIdle;
+  if (dom.cpu != kNoCpu) {
+    use = SlotUse::kIdle;  // it runs on another CPU now: one virtual CPU per domain
+  } else if (r.status == DomainStatus::kStarting) {
+    use = SlotUse::kLoad;
+  } else if (r.status == DomainStatus::kRunnable && !(dom.gave_up && dom.gave_up_cpu == cpu.index && SameSlot(dom.given_up, pos)) &&
+             ResolveWait(r, system_view, now, dom.regs)) {
+    use = SlotUse::kRun;
   }
-  const Span<const tables::DomainRecord> records = SectionArray<tables::DomainRecord>(blob, SectionKind::kDomains);
-  if (records.size() > kMaxDomains) Refuse("the tables hold more domains than this kernel supports (64)");
-  domain_count = records.size();
-  for (size_t d = 0; d < domain_count; ++d) domains[d].record = &records[d];
-  ram_ranges = ram;
-  channel_table = SectionArray<tables::ChannelRecord>(blob, SectionKind::kChannels);
-  system_view.records = records;
-  system_view.runtime = Span<DomainRuntime>(runtime, domain_count);
-  system_view.rights = SectionArray<tables::ControlRight>(blob, SectionKind::kRights);
-  if (channel_table.size() > kMaxChannels) Refuse("the tables hold more channels than this kernel supports (256)");
-  system_view.channels = channel_table;
-  system_view.doorbells = Span<uint64_t>(doorbells, channel_table.size());
-  const Span<const uint8_t> start_section = SectionBytes(blob, SectionKind::kStartState);
-  BindImages(boot, SectionArray<tables::SegmentRecord>(blob, SectionKind::kSegments), start_section,
-             blob.header->load_address + static_cast<uint64_t>(start_section.data() - blob.bytes.data()));
-  CheckModulesClear(boot);
+  if (use == SlotUse::kIdle) {
+    cpu.idle_in = d;
+  } else {
+    dom.cpu = cpu.index;
+    cpu.running = d;
+  }
+  return use;
+}
 
-  // The schedule: CPU 0's plan (one CPU in this version).
-  const Span<const uint8_t> sched = SectionBytes(blob, SectionKind::kSchedule);
+void Release(Cpu& cpu, size_t d) {
+  if (domains[d].plans > 1 && cpu.on_fpu == d) {  // it may run on another CPU next: leave its state in memory
+    SaveFpu(fpu[d]);
+    cpu.on_fpu = kMaxDomains;
+  }
+  const LockGuard guard(system_view.lock);
+  domains[d].cpu = kNoCpu;
+  cpu.running = tables::kNoDomain;
+}
+
+// One CPU's plan, until the end of the run (forever without one). A CPU the schedule gives no
+// plan idles.
+void RunCpu(Cpu& cpu) {
+  while (cpu.plan.empty()) {
+    const uint64_t now = x86::NowNs();
+    if (run_end_ns && now >= run_end_ns) return;
+    x86::ArmTimer(run_end_ns ? run_end_ns - now : 1000000000);
+    x86::WaitForInterrupt();
+    x86::TakeTimerFired();
+  }
+  SlotPosition pos;  // pos.end == 0: no slot yet
+  uint64_t end_ns = 0;
+  bool slot_ran = false;
+  for (;;) {
+    uint64_t now = x86::NowNs();
+    if (run_end_ns && now >= run_end_ns) break;
+    if (now >= end_ns) {  // the next slot
+      if (end_ns && !slot_ran) ++cpu.idle_slots;
+      const SlotPosition next = Locate(cpu.plan, major_ticks, now / kNsPerTick);
+      if (end_ns == 0 || next.frame != pos.frame) ++cpu.frames;
+      pos = next;
+      end_ns = pos.end * kNsPerTick;
+      slot_ran = false;
+    }
+    const SlotUse use = Decide(cpu, pos, now);
+    if (use == SlotUse::kIdle) {  // until the slot ends, the domain's wait ends, or a kick
+      uint64_t wake = end_ns;
+      if (pos.domain < domain_count && WaitDeadline(runtime[pos.domain]) < wake) wake = WaitDeadline(runtime[pos.domain]);
+      if (run_end_ns && run_end_ns < wake) wake = run_end_ns;
+      x86::ArmTimer(wake > now ? wake - now : 1);
+      x86::WaitForInterrupt();
+      x86::TakeTimerFired();
+      continue;
+    }
+    const size_t d = pos.domain;
+    if (use == SlotUse::kLoad && !StartDomain(d)) {
+      Release(cpu, d);
+      continue;
+    }
+    if (cpu.on_fpu != d) {
+      SaveFpu(cpu.on_fpu < kMaxDomains ? fpu[cpu.on_fpu] : cpu.host_fpu);
+      LoadFpu(fpu[d]);
+      cpu.on_fpu = d;
+    }
+    if (!slot_ran) ++cpu.slots_run[d];
+    slot_ran = true;
+    now = x86::NowNs();
+    x86::ArmTimer(end_ns > now ? end_ns - now : 1);
+    RunSlot(cpu, d, pos, end_ns);
+    Release(cpu, d);
+  }
+  if (!slot_ran && end_ns) ++cpu.idle_slots;
+}
+
+void PrepareCpu(uint32_t c) {
+  x86::svm::Enable(c);
+  x86::WriteCr4(x86::ReadCr4() | kCr4Osfxsr);  // FXSAVE/FXRSTOR cover the SSE registers
+}
+
+// An application processor, on its own stack (smp.cc): its local APIC, SVM, then its plan.
+void ApMain(uint32_t c) {
+  x86::ApicInitThisCpu();
+  PrepareCpu(c);
+  while (!go) __builtin_ia32_pause();
+  RunCpu(cpus[c]);
+  cpus[c].done = true;
+  x86::HaltForever();
+}
+
+// The schedule section: every CPU's plan (how many CPUs the schedule needs).
+void ReadSchedule(const BlobView& blob, uint32_t platform_cpus) {
+  const Span<const uint8_t> sched = SectionBytes(blob, tables::SectionKind::kSchedule);
   if (sched.size() < sizeof(tables::ScheduleHeader)) Refuse("the tables have no schedule");
   const auto* header = reinterpret_cast<const tables::ScheduleHeader*>(sched.data());
   const auto* plans = reinterpret_cast<const tables::CpuPlan*>(sched.data() + sizeof(tables::ScheduleHeader));
@@ -271,59 +453,119 @@ void RunDomains(const BlobView& blob, const BootInfo& boot, Span<const PhysRange
       header->major_ticks == 0 || header->tick_ns != kNsPerTick) {
     Refuse("the schedule section is malformed");
   }
-  Span<const tables::SlotRecord> plan;
+  major_ticks = header->major_ticks;
+  cpu_count = 0;
   for (uint32_t i = 0; i < header->plan_count; ++i) {
-    if (plans[i].cpu == 0 && uint64_t{plans[i].slot_first} + plans[i].slot_count <= header->slot_count) {
-      plan = Span<const tables::SlotRecord>(slots + plans[i].slot_first, plans[i].slot_count);
-    } else if (plans[i].cpu != 0) {
-      Print("septum: the plan of CPU {} is not run: this version runs CPU 0 only (SMP is not implemented yet)\n", plans[i].cpu);
+    const tables::CpuPlan& p = plans[i];
+    if (p.cpu >= platform_cpus || uint64_t{p.slot_first} + p.slot_count > header->slot_count || p.slot_count == 0) {
+      Refuse("the schedule section is malformed");
+    }
+    if (p.cpu >= x86::kMaxCpus) Refuse("the schedule has a plan for a CPU beyond the 16 this kernel runs");
+    cpus[p.cpu].plan = Span<const tables::SlotRecord>(slots + p.slot_first, p.slot_count);
+    if (p.cpu + 1 > cpu_count) cpu_count = p.cpu + 1;
+    bool named[kMaxDomains] = {};
+    for (const tables::SlotRecord& s : cpus[p.cpu].plan) {
+      if (s.domain < domain_count && !named[s.domain]) {
+        named[s.domain] = true;
+        ++domains[s.domain].plans;
+      }
     }
   }
-  if (plan.empty()) Refuse("the schedule has no plan for CPU 0");
+  if (cpus[0].plan.empty()) Refuse("the schedule has no plan for CPU 0");
+}
 
-  asid_count = caps.svm_asids > 1 ? caps.svm_asids : 2;
-  x86::svm::Enable();
-  x86::WriteCr4(x86::ReadCr4() | kCr4Osfxsr);  // FXSAVE/FXRSTOR cover the SSE registers
+void PrintPlan(const Cpu& cpu) {
+  const x86::ConsoleGuard console;
+  Print("septum: cpu {} (apic {}): plan", cpu.index, cpu.apic_id);
+  for (const tables::SlotRecord& s : cpu.plan) {
+    Print(" {} {} us", s.domain < domain_count ? DomainName(*domains[s.domain].record) : StringView("idle"), s.ticks * kNsPerTick / 1000);
+  }
+  Print("\n");
+}
+
+// Finds the other CPUs of the schedule in the ACPI MADT and starts them.
+void StartOtherCpus(const Machine& machine) {
+  cpus[0].apic_id = x86::LocalApicId();
+  x86::RegisterCpu(0, cpus[0].apic_id);
+  if (cpu_count == 1) return;
+  if (machine.boot->acpi_rsdp.empty()) Refuse("the schedule needs several CPUs, but the loader passed no ACPI tables to find them in");
+  static Madt madt;  // large: kept off the stack
+  const Status read = ReadMadt(kMemory, machine.boot->acpi_rsdp, &madt);
+  if (read != Status::kOk) {
+    Print("septum: ACPI: the MADT cannot be read: {}\n", read);
+    Refuse("the CPUs of this machine are unknown (ACPI MADT unreadable)");
+  }
+  uint32_t apic_ids[x86::kMaxCpus] = {};
+  const Status assigned = AssignCpus(madt, cpus[0].apic_id, cpu_count, apic_ids);
+  if (assigned != Status::kOk) {
+    Print("septum: the schedule runs plans on {} CPUs; this machine has {} usable ones (ACPI MADT)\n", cpu_count, madt.cpu_count);
+    Refuse("too few CPUs for the schedule (boot it with as many CPUs as the policy's platform, e.g. QEMU -smp N)");
+  }
+  const uint64_t page = TrampolinePage(machine);
+  for (uint32_t c = 1; c < cpu_count; ++c) {
+    cpus[c].apic_id = apic_ids[c];
+    x86::RegisterCpu(c, apic_ids[c]);
+    if (!StartCpu(c, apic_ids[c], page, &ApMain)) {
+      Print("septum: cpu {} (apic {}) did not start\n", c, apic_ids[c]);
+      Refuse("a CPU of the schedule did not start");
+    }
+  }
+}
+
+}  // namespace
+
+void RunDomains(const BlobView& blob, const Machine& machine) {
+  using tables::SectionKind;
+  if (machine.caps.backend != VirtBackend::kSvm) {
+    Refuse("running domains needs the AMD-V backend in this version; the VT-x backend is not implemented yet");
+  }
+  const Span<const tables::DomainRecord> records = SectionArray<tables::DomainRecord>(blob, SectionKind::kDomains);
+  if (records.size() > kMaxDomains) Refuse("the tables hold more domains than this kernel supports (64)");
+  domain_count = records.size();
+  for (size_t d = 0; d < domain_count; ++d) domains[d].record = &records[d];
+  ram_ranges = machine.ram;
+  channel_table = SectionArray<tables::ChannelRecord>(blob, SectionKind::kChannels);
+  system_view.records = records;
+  system_view.runtime = Span<DomainRuntime>(runtime, domain_count);
+  system_view.rights = SectionArray<tables::ControlRight>(blob, SectionKind::kRights);
+  if (channel_table.size() > kMaxChannels) Refuse("the tables hold more channels than this kernel supports (256)");
+  system_view.channels = channel_table;
+  system_view.doorbells = Span<uint64_t>(doorbells, channel_table.size());
+  system_view.kick = &KickDomain;
+  const Span<const uint8_t> start_section = SectionBytes(blob, SectionKind::kStartState);
+  BindImages(*machine.boot, SectionArray<tables::SegmentRecord>(blob, SectionKind::kSegments), start_section,
+             blob.header->load_address + static_cast<uint64_t>(start_section.data() - blob.bytes.data()));
+  CheckModulesClear(*machine.boot);
+  const Span<const tables::SystemRecord> system = SectionArray<tables::SystemRecord>(blob, SectionKind::kSystem);
+  ReadSchedule(blob, system.size() == 1 ? system[0].cpus : 1);
+  for (uint32_t c = 0; c < x86::kMaxCpus; ++c) cpus[c].index = c;
+  run_end_ns = machine.run_ns;
+
+  asid_count = machine.caps.svm_asids > 1 ? machine.caps.svm_asids : 2;
   const x86::ClockRates rates = x86::InterruptsInit();
+  PrepareCpu(0);
   Print("septum: clock: TSC {} kHz, APIC timer {} kHz; major frame {} us\n", rates.tsc_hz / 1000, rates.apic_timer_hz / 1000,
-        header->major_ticks);
+        major_ticks * kNsPerTick / 1000);
+  StartOtherCpus(machine);
+  for (uint32_t c = 0; c < cpu_count; ++c) {
+    if (!cpus[c].plan.empty()) PrintPlan(cpus[c]);
+  }
   ZeroChannels();
   for (size_t d = 0; d < domain_count; ++d) {
-    if (domains[d].record->boot) StartDomain(d);
+    if (domains[d].record->boot) {
+      runtime[d].status = DomainStatus::kStarting;
+      StartDomain(d);
+    }
   }
 
   x86::StartClock();
-  SlotPosition pos;  // pos.end == 0: no slot yet
-  uint64_t end_ns = 0;
-  for (;;) {
-    uint64_t now = x86::NowNs();
-    if (run_ns && now >= run_ns) break;
-    if (now >= end_ns) {  // the next slot: find it and arm the timer for its end
-      pos = Locate(plan, header->major_ticks, now / kNsPerTick);
-      end_ns = pos.end * kNsPerTick;
-      x86::ArmTimer(end_ns - now);
-    } else if (x86::TakeTimerFired()) {  // the slot's timer fired early: arm it again
-      x86::ArmTimer(end_ns - now);
-    }
-    const size_t d = pos.domain;
-    const bool runnable = d < domain_count && runtime[d].status == DomainStatus::kRunnable &&
-                          !(runtime[d].gave_up_slot && SameSlot(runtime[d].given_up, pos)) &&
-                          ResolveWait(runtime[d], system_view, now, domains[d].regs);
-    if (!runnable) {  // idle until the slot ends: the timer is armed for its end
-      do {
-        x86::WaitForInterrupt();
-        x86::TakeTimerFired();
-        now = x86::NowNs();
-        if (now < end_ns) x86::ArmTimer(end_ns - now);
-      } while (now < end_ns);
-      continue;
-    }
-    if (on_fpu != d) {
-      SwitchFpu(on_fpu < kMaxDomains ? fpu[on_fpu] : host_fpu, fpu[d]);
-      on_fpu = d;
-    }
-    RunSlot(d, pos, end_ns);
-    if (system_view.pending_starts) StartRequested();
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  go = true;
+  RunCpu(cpus[0]);
+  cpus[0].done = true;
+  for (uint32_t c = 1; c < cpu_count; ++c) {  // each leaves its plan within a slot of the end
+    for (int waited_ms = 0; waited_ms < 2000 && !cpus[c].done; ++waited_ms) x86::DelayUs(1000);
+    if (!cpus[c].done) Print("septum: cpu {} did not leave its plan at the end of the run\n", c);
   }
   PrintSummary();
   x86::EndRun(x86::RunVerdict::kSuccess);

@@ -8,7 +8,11 @@
 //     the local APIC / IOAPIC MMIO below 4 GiB): PML4[0] -> PDPT[0..3] -> 4 page directories;
 //   - CR4.PAE, EFER.LME + EFER.NXE, CR0.PG|WP (AMD APM Vol 2 §14.6.1 "Activating Long Mode",
 //     Intel SDM Vol 3A §10.8.5);
-//   - a GDT with a 64-bit code segment (0x08) and a data segment (0x10).
+//   - a GDT with a 64-bit code segment (0x08), a data segment (0x10) and a 32-bit code segment
+//     (0x18, for the application processors' way through protected mode).
+// It also holds the application processors' path into long mode (see kernel/boot/smp.h): a
+// real-mode trampoline that the bootstrap CPU copies below 1 MiB, and septum_ap_entry32, which
+// takes an AP from 32-bit protected mode onto the same page tables and GDT and into ApEntry.
 // A CPU without long mode gets a message on COM1 and the run ends with the failure verdict
 // (the same ports as kernel/arch/x86/run_end.h).
 
@@ -142,12 +146,75 @@ entry64:
         hlt
         jmp 7b
 
+        // An application processor, in 32-bit protected mode from the trampoline: the same steps
+        // into long mode as the bootstrap CPU took, on its page tables.
+        .code32
+        .global septum_ap_entry32
+septum_ap_entry32:
+        movw $0x10, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        movl %cr4, %eax
+        orl $CR4_PAE, %eax
+        movl %eax, %cr4
+        movl $boot_pml4, %eax
+        movl %eax, %cr3
+        movl $MSR_EFER, %ecx
+        rdmsr
+        orl $(EFER_LME | EFER_NXE), %eax
+        wrmsr
+        movl %cr0, %eax
+        orl $(CR0_PE | CR0_WP | CR0_PG), %eax
+        movl %eax, %cr0
+        ljmp $0x08, $ap_entry64
+
+        .code64
+ap_entry64:
+        movw $0x10, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        xorw %ax, %ax
+        movw %ax, %fs
+        movw %ax, %gs
+        movq septum_ap_stack_top(%rip), %rsp  // set by the bootstrap CPU for this AP (smp.cc)
+        xorl %ebp, %ebp
+        call ApEntry
+8:      cli
+        hlt
+        jmp 8b
+
+        // The trampoline: copied to a free page below 1 MiB, where a Startup IPI starts an AP in
+        // real mode at CS = page * 256, IP = 0 (SDM Vol 3A §9.4.4). It loads the GDT (the pointer
+        // travels with the code, addressed relative to CS) and enters protected mode.
         .section .rodata
+        .balign 16
+        .code16
+        .global septum_ap_trampoline, septum_ap_trampoline_end
+septum_ap_trampoline:
+        cli
+        cld
+        movw %cs, %ax
+        movw %ax, %ds
+        lgdtl ap_gdt_pointer - septum_ap_trampoline
+        movl %cr0, %eax
+        orl $CR0_PE, %eax
+        movl %eax, %cr0
+        ljmpl $0x18, $septum_ap_entry32
+        .balign 8
+ap_gdt_pointer:
+        .short boot_gdt_end - boot_gdt - 1
+        .long boot_gdt
+septum_ap_trampoline_end:
+        .code64
+
         .balign 8
 boot_gdt:
         .quad 0                               // null
         .quad 0x00af9a000000ffff              // 0x08: 64-bit code, DPL 0 (SDM Vol 3A §3.4.5)
         .quad 0x00cf92000000ffff              // 0x10: data, DPL 0
+        .quad 0x00cf9a000000ffff              // 0x18: 32-bit code, DPL 0 (APs only)
 boot_gdt_end:
 boot_gdt_pointer:
         .short boot_gdt_end - boot_gdt - 1

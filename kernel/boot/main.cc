@@ -183,5 +183,11 @@ extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
   Print("septum: {} backend selected; boot checks passed\n", BackendName(caps.backend));
   BlobView tables;
   if (!InstallTables(&tables)) x86::EndRun(x86::RunVerdict::kSuccess);
-  RunDomains(tables, boot_info, Ram(), caps, RunNanoseconds());
+  Machine machine;
+  machine.boot = &boot_info;
+  machine.ram = Ram();
+  machine.boot_info = PhysRange{boot_info_address, boot_info_size};
+  machine.caps = caps;
+  machine.run_ns = RunNanoseconds();
+  RunDomains(tables, machine);
 }

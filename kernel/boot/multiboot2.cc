@@ -11,6 +11,8 @@ enum TagType : uint32_t {
   kTagModule = 3,
   kTagBasicMeminfo = 4,
   kTagMemoryMap = 6,
+  kTagAcpiOld = 14,  // a copy of the ACPI 1.0 RSDP (spec §3.6.13)
+  kTagAcpiNew = 15,  // a copy of the ACPI 2.0+ RSDP (spec §3.6.14)
 };
 
 // A NUL-terminated string occupying `bytes` (the terminator must be inside).
@@ -65,8 +67,13 @@ Status ReadTag(uint32_t type, Span<const uint8_t> tag, BootInfo* out) {
     }
     case kTagMemoryMap:
       return ReadMemoryMap(tag, out);
+    case kTagAcpiOld:
+    case kTagAcpiNew:
+      // The RSDP copy follows the 8-byte tag header; an ACPI 2.0 one is preferred.
+      if (type == kTagAcpiNew || out->acpi_rsdp.empty()) out->acpi_rsdp = tag.From(8).value();
+      return Status::kOk;
     default:
-      return Status::kOk;  // tags we do not use (framebuffer, ACPI, ...) are skipped
+      return Status::kOk;  // tags we do not use (framebuffer, ...) are skipped
   }
 }
 

@@ -44,6 +44,9 @@ struct BootInfo {
   size_t memory_count = 0;
   BootModule modules[kMaxModules];
   size_t module_count = 0;
+  // The copy of the ACPI RSDP the loader found (tag 15, else tag 14), empty if none. Its
+  // contents are checked by the ACPI reader (kernel/core/acpi), not here.
+  Span<const uint8_t> acpi_rsdp;
 };
 
 // The structure's total size as its first u32 says (so a caller can size the span), or

@@ -109,6 +109,23 @@ TEST(Multiboot2Test, AcceptsLargerMemoryMapEntries) {
   EXPECT_EQ(info.memory[0].length, 0x2000u);
 }
 
+TEST(Multiboot2Test, KeepsTheAcpiRsdpPreferringTheNewOne) {
+  const std::vector<uint8_t> old_rsdp(20, 0x11), new_rsdp(36, 0x22);
+  const std::vector<uint8_t> only_old = MbiBuilder().Tag(14, old_rsdp).Build();
+  BootInfo info;
+  ASSERT_EQ(ParseMultiboot2(AsSpan(only_old), &info), Status::kOk);
+  ASSERT_EQ(info.acpi_rsdp.size(), 20u);
+  EXPECT_EQ(info.acpi_rsdp[0], 0x11);
+  for (const auto& mbi : {MbiBuilder().Tag(14, old_rsdp).Tag(15, new_rsdp).Build(), MbiBuilder().Tag(15, new_rsdp).Tag(14, old_rsdp).Build()}) {
+    ASSERT_EQ(ParseMultiboot2(AsSpan(mbi), &info), Status::kOk);
+    ASSERT_EQ(info.acpi_rsdp.size(), 36u);
+    EXPECT_EQ(info.acpi_rsdp[0], 0x22);
+  }
+  const std::vector<uint8_t> none = MbiBuilder().String(1, "x").Build();
+  ASSERT_EQ(ParseMultiboot2(AsSpan(none), &info), Status::kOk);
+  EXPECT_TRUE(info.acpi_rsdp.empty());
+}
+
 TEST(Multiboot2Test, RejectsMissingEndTag) {
   auto mbi = MbiBuilder().String(1, "x").Build(/*with_end=*/false);
   BootInfo info;

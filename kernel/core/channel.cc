@@ -56,6 +56,7 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
                               DomainRuntime& runtime) {
   DomainCounters& counters = runtime.calls;
   ++counters.hypercalls;
+  const LockGuard guard(system.lock);
   const Result<ChannelRequest> authorized = AuthorizeChannel(caller, system, args);
   if (!authorized.ok()) return Refused(authorized.status(), counters.denied);
   const Result<ChannelRequest> decoded = CheckChannelArguments(caller, args, authorized.value());
@@ -63,9 +64,12 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
   const ChannelRequest& r = decoded.value();
   uint64_t& rings = system.doorbells[r.channel];
   switch (r.number) {
-    case Number::kChannelNotify:
+    case Number::kChannelNotify: {
       if (rings != ~uint64_t{0}) ++rings;
+      const uint32_t reader = system.channels[r.channel].reader;
+      if (reader < system.runtime.size() && system.runtime[reader].waiting == r.channel + 1) system.Kick(reader);
       return HypercallResult{Status::kOk, 0, false};
+    }
     case Number::kChannelWait: {
       if (rings) {
         const uint64_t n = rings;

@@ -2,9 +2,12 @@
 // and an endpoint learning its mapping. The kernel never reads or writes channel contents (the
 // memory is mapped by the tables: writer read-write, reader read-only).
 //
-// channel_wait blocks: the caller gives up its slot and is not run again until the doorbell
-// rings or its deadline passes; ResolveWait, called by the run loop when the waiter's slot
-// comes, decides which and writes the call's result. Pure: host-tested (channel_test).
+// channel_wait blocks: the caller is not run again until the doorbell rings or its deadline
+// passes — within its own slots only: the CPU idles in them meanwhile; a notify kicks the CPU
+// idling in the reader's slot (SystemView::Kick), so a ring in the middle of that slot resumes
+// the reader at once. ResolveWait, called by the run loop whenever the waiter's slot could run
+// it, decides which and writes the call's result. HandleChannel holds system.lock; callers of
+// ResolveWait hold it. Pure: host-tested (channel_test).
 #ifndef SEPTUM_KERNEL_CORE_CHANNEL_H_
 #define SEPTUM_KERNEL_CORE_CHANNEL_H_
 
@@ -23,6 +26,9 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
 // now — the doorbell rang, RAX/RDX get ok and the count; or the deadline passed, RAX gets
 // timeout), false if it keeps waiting (its slot stays idle).
 bool ResolveWait(DomainRuntime& runtime, SystemView& system, uint64_t now_ns, GuestRegs& regs);
+
+// The deadline of `runtime`'s wait, or ~0 when it is not waiting (the run loop's idle timer).
+inline uint64_t WaitDeadline(const DomainRuntime& runtime) { return runtime.waiting ? runtime.wait_deadline_ns : ~uint64_t{0}; }
 
 }  // namespace septum
 

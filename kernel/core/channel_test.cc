@@ -23,8 +23,11 @@ struct World {
   std::vector<tables::ChannelRecord> channels = std::vector<tables::ChannelRecord>(2);
   std::vector<uint64_t> doorbells = std::vector<uint64_t>(2);
   SystemView system;
+  std::vector<uint32_t> kicked;
 
   World() {
+    system.kick = [](void* context, uint32_t domain) { static_cast<World*>(context)->kicked.push_back(domain); };
+    system.kick_context = this;
     page = g.NewPage();
     g.Map(0x5000, page, paging::kRead | paging::kWrite);
     for (uint32_t i = 0; i < 3; ++i) {
@@ -59,6 +62,7 @@ TEST(ChannelTest, NotifyThenWaitCollectsTheRings) {
   EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.value, 2u);
   EXPECT_FALSE(r.blocked);
+  EXPECT_TRUE(w.kicked.empty()) << "nobody was waiting: no CPU to kick";
   EXPECT_EQ(w.Call(1, Number::kChannelWait, 0, 0).status, Status::kTimeout) << "timeout 0 only checks";
 }
 
@@ -69,8 +73,11 @@ TEST(ChannelTest, WaitBlocksUntilARingOrTheDeadline) {
   EXPECT_TRUE(r.yielded);
   GuestRegs regs{};
   EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 3000, regs)) << "nothing yet, deadline 6000";
+  EXPECT_EQ(WaitDeadline(w.runtime[1]), 6000u);
   EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kOk);
+  EXPECT_EQ(w.kicked, std::vector<uint32_t>{1}) << "the ring kicks the CPU the reader waits on";
   EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 4000, regs));
+  EXPECT_EQ(WaitDeadline(w.runtime[1]), ~uint64_t{0});
   EXPECT_EQ(regs.rax, static_cast<uint64_t>(Status::kOk));
   EXPECT_EQ(regs.rdx, 1u);
   EXPECT_EQ(w.doorbells[0], 0u);

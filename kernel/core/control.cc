@@ -64,17 +64,21 @@ Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system,
   DomainRuntime& target = system.runtime[request.target];
   switch (request.number) {
     case Number::kDomainStart:
-      target.status = DomainStatus::kStarting;  // the run loop loads it
-      ++system.pending_starts;
+      target.status = DomainStatus::kStarting;  // its CPU loads it
+      system.Kick(request.target);
       return uint64_t{0};
     case Number::kDomainStop:
       target.status = DomainStatus::kStopped;
+      target.waiting = 0;
+      system.Kick(request.target);
       return uint64_t{0};
     case Number::kDomainPause:
       target.status = DomainStatus::kPaused;
+      system.Kick(request.target);
       return uint64_t{0};
     case Number::kDomainResume:
       target.status = DomainStatus::kRunnable;
+      system.Kick(request.target);
       return uint64_t{0};
     case Number::kDomainQuery: {
       hypercall::DomainQuery q{};
@@ -95,6 +99,7 @@ Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system,
 
 HypercallResult HandleControl(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
   ++counters.hypercalls;
+  const LockGuard guard(system.lock);
   const Result<ControlRequest> authorized = AuthorizeControl(caller, system, args);
   if (!authorized.ok()) return Refused(authorized.status(), counters.denied);
   const Result<ControlRequest> request = CheckControlArguments(caller, system, args, authorized.value());

@@ -6,9 +6,10 @@
 // (tables::ControlRight, sorted by holder and target) — refusals counted as denied; then
 // CheckControlArguments — the target's state, and for domain_query a buffer the caller may
 // write — refusals counted as failed.
-// PerformControl changes the target's run-time state; starting is left to the run loop
-// (DomainStatus::kStarting: it zeroes the target's memory and loads its image). A denied call
-// changes nothing but the caller's `denied` counter. Host-tested (control_test).
+// PerformControl changes the target's run-time state and kicks the target's CPU; starting is
+// left to the run loop (DomainStatus::kStarting: the target's CPU zeroes its memory and loads
+// its image in its next slot). A denied call changes nothing but the caller's `denied`
+// counter. HandleControl holds system.lock throughout. Host-tested (control_test).
 #ifndef SEPTUM_KERNEL_CORE_CONTROL_H_
 #define SEPTUM_KERNEL_CORE_CONTROL_H_
 
@@ -18,18 +19,32 @@
 #include "kernel/abi/tables.h"
 #include "kernel/core/dispatch.h"
 #include "kernel/lib/span.h"
+#include "kernel/lib/spinlock.h"
 
 namespace septum {
 
 // The whole system as the control and channel calls see it: every domain's record and run-time
 // state (same index), the control-rights table, the channels and their doorbells.
+//
+// The CPUs share it. `lock` guards every domain's status and wait, the doorbells, and whatever
+// the run loop keeps beside them (which CPU runs or idles in which domain's slot): the control
+// and channel calls hold it while they decide and act, the run loop while it decides what a
+// slot runs. `kick` (set by the kernel; called with the lock held) tells the CPU that runs
+// `domain` now, or idles in its slot, to look again at once: the domain was stopped, paused,
+// resumed or started, or the doorbell it waits for rang. It reaches no other CPU.
 struct SystemView {
   Span<const tables::DomainRecord> records;
   Span<DomainRuntime> runtime;
   Span<const tables::ControlRight> rights;
   Span<const tables::ChannelRecord> channels;
   Span<uint64_t> doorbells;     // per channel: rings not yet collected by a wait
-  uint32_t pending_starts = 0;  // domains set to kStarting since the run loop last looked
+  SpinLock lock;
+  void (*kick)(void* context, uint32_t domain) = nullptr;
+  void* kick_context = nullptr;
+
+  void Kick(uint32_t domain) const {
+    if (kick) kick(kick_context, domain);
+  }
 };
 
 struct ControlRequest {
@@ -49,7 +64,8 @@ Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const 
                                              const ControlRequest& authorized);
 Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system, const ControlRequest& request);
 
-// Decodes, performs and counts one control call (its number is a control number).
+// Decodes, performs and counts one control call (its number is a control number), holding
+// system.lock.
 HypercallResult HandleControl(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters);
 
 }  // namespace septum

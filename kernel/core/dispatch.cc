@@ -66,7 +66,7 @@ ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext
         result = HandleHypercall(ctx, args, env, runtime.lines, runtime.calls);
       }
       regs.rip += event.instruction_length;
-      if (result.blocked) return ExitAction::kEndSlot;  // RAX/RDX come when the wait ends
+      if (result.blocked) return ExitAction::kBlock;  // RAX/RDX come when the wait ends
       regs.rax = static_cast<uint64_t>(result.status);
       regs.rdx = result.value;
       return result.yielded ? ExitAction::kEndSlot : ExitAction::kResume;

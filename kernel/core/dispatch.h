@@ -31,8 +31,6 @@ struct DomainRuntime {
   uint64_t faults = 0;
   DomainCounters calls;
   ConsoleLines lines;
-  bool gave_up_slot = false;  // yield / HLT: off until the slot instance changes
-  SlotPosition given_up;
   uint32_t waiting = 0;            // channel_wait: the channel's index + 1, 0 when not waiting
   uint64_t wait_deadline_ns = 0;
 };
@@ -40,6 +38,7 @@ struct DomainRuntime {
 enum class ExitAction : uint8_t {
   kResume,   // enter the guest again
   kEndSlot,  // it gave up the rest of its slot (yield, HLT)
+  kBlock,    // it waits (channel_wait): it runs again when the wait ends, in one of its slots
   kTimer,    // an interrupt: the run loop checks whether the slot is over
   kFault,    // contain it: log, then stop or restart as its record says
 };

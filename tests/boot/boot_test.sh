@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # boot_test.sh — one boot test: run an ISO under an emulator runner and judge the serial log.
 #
-#   boot_test.sh --runner RUNNER --iso ISO --verdict success|failure [--cpu SPEC]
+#   boot_test.sh --runner RUNNER --iso ISO --verdict success|failure [--cpu SPEC] [--smp N]
 #                [--expect REGEX]... [--reject REGEX]... [--expect-com2 REGEX]...
 #
 # Passes when the runner (tools/vm/qemu.sh or bochs.sh) reports the expected verdict, every
@@ -10,7 +10,7 @@
 # A timeout or a run without a verdict always fails. The log is printed on failure.
 set -uo pipefail
 
-runner="" iso="" verdict="" cpu=""
+runner="" iso="" verdict="" cpu="" smp=""
 expects=() rejects=() com2_expects=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
     --iso) iso="$2"; shift 2 ;;
     --verdict) verdict="$2"; shift 2 ;;
     --cpu) cpu="$2"; shift 2 ;;
+    --smp) smp="$2"; shift 2 ;;
     --expect) expects+=("$2"); shift 2 ;;
     --reject) rejects+=("$2"); shift 2 ;;
     --expect-com2) com2_expects+=("$2"); shift 2 ;;
@@ -30,6 +31,7 @@ log="${TEST_TMPDIR:-/tmp}/serial.log"
 # Well inside Bazel's 60 s limit for small tests, so a hang is reported by the runner.
 args=(--iso "$iso" --log "$log" --timeout 45)
 [ -n "$cpu" ] && args+=(--cpu "$cpu")
+[ -n "$smp" ] && args+=(--smp "$smp")
 com2_log="${TEST_TMPDIR:-/tmp}/com2.log"
 [ ${#com2_expects[@]} -ne 0 ] && args+=(--serial2 "$com2_log")
 start_ms=$(( $(date +%s%N) / 1000000 ))
@@ -53,12 +55,13 @@ done
 for re in "${rejects[@]+"${rejects[@]}"}"; do
   grep -Eq -- "$re" <<<"$clean_log" && failures+=("serial log has a forbidden line matching: $re")
 done
-clean_com2="$(tr -d '\r' < "$com2_log" 2>/dev/null)"
+clean_com2=""
+[ -f "$com2_log" ] && clean_com2="$(tr -d '\r' < "$com2_log")"
 for re in "${com2_expects[@]+"${com2_expects[@]}"}"; do
   grep -Eq -- "$re" <<<"$clean_com2" || failures+=("COM2's log lacks a line matching: $re")
 done
 
-printf 'boot: %s on %s, cpu %s, %d ms\n' "$(basename "$iso")" "$(basename "$runner")" "${cpu:-default}" "$elapsed_ms"
+printf 'boot: %s on %s, cpu %s, %s CPUs, %d ms\n' "$(basename "$iso")" "$(basename "$runner")" "${cpu:-default}" "${smp:-1}" "$elapsed_ms"
 if [ ${#failures[@]} -ne 0 ]; then
   for f in "${failures[@]}"; do echo "FAIL: $f"; done
   echo "---- serial log ----"

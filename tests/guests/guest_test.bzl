@@ -33,7 +33,7 @@ def guest_system_iso(name, policy, run_ms = 0, extra_images = {}, testonly = Tru
         ],
     )
 
-def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, expect_com2 = [], verdict = "success"):
+def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, expect_com2 = [], verdict = "success", smp = 1):
     guest_system_iso(name = name + "_iso", policy = policy, run_ms = run_ms, extra_images = extra_images)
     boot_test(
         name = name,
@@ -42,5 +42,6 @@ def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_ima
         verdict = verdict,
         expect = expect,
         expect_com2 = expect_com2,
+        smp = smp,
         reject = reject + ["PANIC", "must not happen"],
     )

@@ -1,6 +1,7 @@
 // kernel/arch/x86/apic.cc — see apic.h.
 #include "kernel/arch/x86/apic.h"
 
+#include "kernel/abi/tables.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/lib/panic.h"
 
@@ -9,8 +10,12 @@ namespace {
 
 constexpr uint32_t kApicBaseMsr = 0x1b;
 constexpr uint64_t kApicBaseEnable = 1u << 11;
-constexpr uint32_t kRegEoi = 0xb0, kRegSpurious = 0xf0, kRegLvtTimer = 0x320, kRegInitialCount = 0x380,
-                   kRegCurrentCount = 0x390, kRegDivide = 0x3e0, kRegTpr = 0x80;
+constexpr uint32_t kRegId = 0x20, kRegEoi = 0xb0, kRegSpurious = 0xf0, kRegIcrLow = 0x300, kRegIcrHigh = 0x310,
+                   kRegLvtTimer = 0x320, kRegInitialCount = 0x380, kRegCurrentCount = 0x390, kRegDivide = 0x3e0,
+                   kRegTpr = 0x80;
+// ICR fields (SDM Vol 3A §11.6.1 Figure 11-12).
+constexpr uint32_t kIcrFixed = 0x000, kIcrInit = 0x500, kIcrStartup = 0x600, kIcrAssert = 1u << 14,
+                   kIcrDeliveryPending = 1u << 12;
 constexpr uint32_t kSpuriousEnable = 1u << 8;
 constexpr uint32_t kLvtMasked = 1u << 16;
 constexpr uint32_t kDivideBy1 = 0xb;
@@ -22,7 +27,9 @@ constexpr uint64_t kCalibrationsPerSecond = 100;
 uintptr_t apic_base = 0;
 TscClock clock;
 ClockRates rates;
-volatile bool timer_fired = false;
+volatile bool timer_fired[kMaxCpus] = {};
+uint8_t cpu_of_apic[256] = {};  // policy CPU index by local APIC ID
+IrqHandler irq_handler = nullptr;
 
 uint32_t ApicRead(uint32_t reg) { return *reinterpret_cast<volatile uint32_t*>(apic_base + reg); }
 void ApicWrite(uint32_t reg, uint32_t value) { *reinterpret_cast<volatile uint32_t*>(apic_base + reg) = value; }
@@ -66,15 +73,29 @@ void Calibrate() {
   (void)kPitHz;
 }
 
-}  // namespace
-
-ClockRates InterruptsInit() {
-  PicsRemapAndMask();
+void EnableLocalApic() {
   const uint64_t base_msr = ReadMsr(kApicBaseMsr);
   WriteMsr(kApicBaseMsr, base_msr | kApicBaseEnable);
   apic_base = static_cast<uintptr_t>(base_msr & 0xffffff000ull);
   ApicWrite(kRegSpurious, kSpuriousEnable | kSpuriousVector);
   ApicWrite(kRegTpr, 0);
+}
+
+void WaitForDelivery() {
+  for (int i = 0; i < 1000000 && (ApicRead(kRegIcrLow) & kIcrDeliveryPending); ++i) __builtin_ia32_pause();
+}
+
+void SendIcr(uint32_t apic_id, uint32_t low) {
+  ApicWrite(kRegIcrHigh, apic_id << 24);
+  ApicWrite(kRegIcrLow, low);
+  WaitForDelivery();
+}
+
+}  // namespace
+
+ClockRates InterruptsInit() {
+  PicsRemapAndMask();
+  EnableLocalApic();
   Calibrate();
   if (rates.apic_timer_hz == 0 || rates.tsc_hz == 0) SEPTUM_PANIC("the APIC timer or the TSC did not advance during calibration");
   ApicWrite(kRegLvtTimer, kTimerVector);  // one-shot, unmasked
@@ -96,10 +117,37 @@ void ArmTimer(uint64_t ns) {
 }
 
 bool TakeTimerFired() {
-  const bool fired = timer_fired;
-  timer_fired = false;
+  const uint32_t cpu = CpuIndex();
+  const bool fired = timer_fired[cpu];
+  timer_fired[cpu] = false;
   return fired;
 }
+
+void ApicInitThisCpu() {
+  EnableLocalApic();
+  ApicWrite(kRegDivide, kDivideBy1);
+  ApicWrite(kRegLvtTimer, kTimerVector);  // one-shot, unmasked
+}
+
+uint32_t LocalApicId() { return ApicRead(kRegId) >> 24; }
+
+void RegisterCpu(uint32_t index, uint32_t apic_id) {
+  SEPTUM_ASSERT(index < kMaxCpus && apic_id < 256);
+  cpu_of_apic[apic_id] = static_cast<uint8_t>(index);
+}
+
+uint32_t CpuIndex() { return apic_base ? cpu_of_apic[LocalApicId() & 0xff] : 0; }
+
+void SendInit(uint32_t apic_id) { SendIcr(apic_id, kIcrInit | kIcrAssert); }
+void SendStartup(uint32_t apic_id, uint8_t page) { SendIcr(apic_id, kIcrStartup | page); }
+void SendIpi(uint32_t apic_id, uint8_t vector) { SendIcr(apic_id, kIcrFixed | kIcrAssert | vector); }
+
+void DelayUs(uint64_t us) {
+  const uint64_t until = ReadTsc() + us * clock.tsc_per_us;
+  while (ReadTsc() < until) __builtin_ia32_pause();
+}
+
+void SetIrqHandler(IrqHandler handler) { irq_handler = handler; }
 
 // septum_idle_hlt names the HLT for the hypercall path-length benchmark (bench/hypercall_path.py).
 [[gnu::noinline]] void WaitForInterrupt() {
@@ -117,6 +165,10 @@ bool TakeTimerFired() {
 extern "C" void septum_interrupt(uint64_t vector) {
   using namespace septum::x86;
   if (vector == kSpuriousVector || (vector >= 0x20 && vector < 0x30)) return;  // spurious: no EOI
-  if (vector == kTimerVector) timer_fired = true;
-  ApicWrite(kRegEoi, 0);
+  const uint32_t cpu = CpuIndex();
+  if (vector == kTimerVector) timer_fired[cpu] = true;
+  if (vector >= septum::tables::kFirstIrqVector && vector <= septum::tables::kLastIrqVector && irq_handler) {
+    irq_handler(cpu, static_cast<uint32_t>(vector));
+  }
+  ApicWrite(kRegEoi, 0);  // kKickVector needs nothing more: leaving the guest or the HLT was its purpose
 }

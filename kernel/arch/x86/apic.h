@@ -1,10 +1,12 @@
-// kernel/arch/x86/apic.h — the kernel's clock and its one interrupt: the local APIC timer.
+// kernel/arch/x86/apic.h — the local APICs: the kernel's clock, each CPU's slot timer, the
+// inter-processor interrupts, and the interrupt entry that hands device IRQs on.
 //
-// InterruptsInit remaps the legacy 8259 PICs to vectors 0x20-0x2f and masks every line (the
-// kernel uses none of them; a spurious one is ignored), enables the local APIC, and measures
-// the APIC timer and the TSC against PIT channel 2 over 10 ms. The schedule then runs on the
-// TSC (NowNs) and one-shot APIC timer interrupts (ArmTimer) at slot ends. Intel SDM Vol 3A
-// §11.5.4, AMD APM Vol 2 §16.4.
+// InterruptsInit (on the bootstrap CPU) remaps the legacy 8259 PICs to vectors 0x20-0x2f and
+// masks every line (the kernel uses none of them; a spurious one is ignored), enables the
+// local APIC, and measures the APIC timer and the TSC against PIT channel 2 over 10 ms; every
+// other CPU enables its own local APIC with ApicInitThisCpu and uses the same rates. The
+// schedule runs on the TSC (NowNs, one clock for all CPUs) and one-shot APIC timer interrupts
+// (ArmTimer, per CPU) at slot ends. Intel SDM Vol 3A §11.5.4, §11.6 (ICR); AMD APM Vol 2 §16.4.
 #ifndef SEPTUM_KERNEL_ARCH_X86_APIC_H_
 #define SEPTUM_KERNEL_ARCH_X86_APIC_H_
 
@@ -15,7 +17,11 @@
 namespace septum::x86 {
 
 inline constexpr uint8_t kTimerVector = 0xf0;
+inline constexpr uint8_t kKickVector = 0xf1;  // an IPI that only makes a CPU leave its guest or its HLT
 inline constexpr uint8_t kSpuriousVector = 0xff;
+
+// The most CPUs this kernel runs (policy CPU indices 0 .. kMaxCpus - 1).
+inline constexpr uint32_t kMaxCpus = 16;
 
 struct ClockRates {
   uint64_t tsc_hz = 0;
@@ -37,8 +43,31 @@ uint64_t NowNs();
 // the run loop re-arms).
 void ArmTimer(uint64_t ns);
 
-// Whether the timer interrupt came since the last call (and clears the flag).
+// Whether this CPU's timer interrupt came since the last call (and clears the flag).
 bool TakeTimerFired();
+
+// Enables this CPU's local APIC (an application processor, after InterruptsInit ran on the
+// bootstrap one): spurious vector, TPR 0, the one-shot timer.
+void ApicInitThisCpu();
+
+// This CPU's local APIC ID, and the policy CPU index registered for it (0 until registered:
+// before the APs start only the bootstrap CPU runs).
+uint32_t LocalApicId();
+void RegisterCpu(uint32_t index, uint32_t apic_id);
+uint32_t CpuIndex();
+
+// Inter-processor interrupts (Intel SDM Vol 3A §11.6.1; each waits, bounded, for delivery).
+void SendInit(uint32_t apic_id);
+void SendStartup(uint32_t apic_id, uint8_t page);  // the AP starts in real mode at page * 4 KiB
+void SendIpi(uint32_t apic_id, uint8_t vector);
+
+// Busy-waits about `us` microseconds on the TSC (after InterruptsInit measured it).
+void DelayUs(uint64_t us);
+
+// Called for a device IRQ's vector (kFirstIrqVector .. kLastIrqVector, kernel/abi/tables.h)
+// on the CPU it arrived at, with interrupts disabled, before the EOI. Set by the run loop.
+using IrqHandler = void (*)(uint32_t cpu, uint32_t vector);
+void SetIrqHandler(IrqHandler handler);
 
 // Waits with interrupts enabled until an interrupt arrives (`sti; hlt`), then disables them.
 void WaitForInterrupt();

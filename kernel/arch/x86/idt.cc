@@ -54,6 +54,10 @@ void IdtInit() {
                      kInterruptGatePresentDpl0, static_cast<uint16_t>(handler >> 16),
                      static_cast<uint32_t>(handler >> 32), 0};
   }
+  IdtLoad();
+}
+
+void IdtLoad() {
   const IdtPointer pointer{sizeof(idt) - 1, reinterpret_cast<uint64_t>(&idt[0])};
   asm volatile("lidt %0" ::"m"(pointer));
 }
@@ -63,6 +67,7 @@ void IdtInit() {
 // Called by isr.S with the saved state; never returns.
 extern "C" [[noreturn]] void septum_exception(septum::x86::ExceptionFrame* frame) {
   using septum::Print;
+  const septum::x86::ConsoleGuard console(/*panicking=*/true);
   const uint64_t v = frame->vector;
   Print("\nCPU exception {} ({}) error={:#x} rip={:#018x} cs={:#x} rflags={:#x} rsp={:#018x}\n", v,
         v < 32 ? septum::x86::kVectorNames[v] : "?", frame->error_code, frame->rip, frame->cs,

@@ -20,6 +20,9 @@ static_assert(sizeof(ExceptionFrame) == 22 * 8, "must match isr.S");
 // septum_interrupt (kernel/arch/x86/apic.cc).
 void IdtInit();
 
+// Loads the IDT IdtInit filled on this CPU (an application processor).
+void IdtLoad();
+
 }  // namespace septum::x86
 
 #endif  // SEPTUM_KERNEL_ARCH_X86_IDT_H_

@@ -12,6 +12,7 @@ void Panic(const char* file, int line, const char* message) {
   static bool in_panic = false;
   if (in_panic) x86::HaltForever();  // a panic while panicking: stop, print nothing more
   in_panic = true;
+  const x86::ConsoleGuard console(/*panicking=*/true);
   Print("\nPANIC at {}:{}: {}\n", file, line, message);
   x86::EndRun(x86::RunVerdict::kFailure);
 }

@@ -1,7 +1,9 @@
 // kernel/arch/x86/serial.cc — 16550 UART driver (polled). Register map: PC16550D data sheet.
 #include "kernel/arch/x86/serial.h"
 
+#include "kernel/arch/x86/apic.h"
 #include "kernel/arch/x86/cpu.h"
+#include "kernel/lib/spinlock.h"
 
 namespace septum::x86 {
 namespace {
@@ -22,6 +24,10 @@ void PutByte(uint8_t byte) {
 }
 
 void WriteToSerial(void*, const char* data, size_t length) { SerialWrite(data, length); }
+
+SpinLock console_lock;
+uint32_t console_owner = kMaxCpus;  // the CPU holding console_lock (kMaxCpus: none); guarded by it
+constexpr uint64_t kPanicWaitSpins = uint64_t{1} << 26;
 
 }  // namespace
 
@@ -48,5 +54,24 @@ void SerialFlush() {
 }
 
 Sink SerialSink() { return Sink(&WriteToSerial, nullptr); }
+
+ConsoleGuard::ConsoleGuard(bool panicking) {
+  const uint32_t self = CpuIndex();
+  if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) == self) return;  // this CPU holds it already
+  if (panicking) {
+    for (uint64_t i = 0; i < kPanicWaitSpins && !took_; ++i) took_ = console_lock.TryLock();
+    if (!took_) return;  // write without it
+  } else {
+    console_lock.Lock();
+    took_ = true;
+  }
+  __atomic_store_n(&console_owner, self, __ATOMIC_RELAXED);
+}
+
+ConsoleGuard::~ConsoleGuard() {
+  if (!took_) return;
+  __atomic_store_n(&console_owner, kMaxCpus, __ATOMIC_RELAXED);
+  console_lock.Unlock();
+}
 
 }  // namespace septum::x86

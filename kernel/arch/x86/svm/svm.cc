@@ -2,7 +2,9 @@
 #include "kernel/arch/x86/svm/svm.h"
 
 #include "kernel/abi/paging.h"
+#include "kernel/arch/x86/apic.h"
 #include "kernel/arch/x86/cpu.h"
+#include "kernel/lib/panic.h"
 
 extern "C" void septum_svm_run(uint64_t vmcb_physical, septum::GuestRegs* regs);  // vmrun.S
 
@@ -23,15 +25,16 @@ constexpr uint16_t kData = 0x0c93;    // type 0x3, S, P, B, G
 constexpr uint16_t kTss64Busy = 0x008b;
 constexpr uint16_t kLdt = 0x0082;
 
-alignas(4096) uint8_t host_save_area[4096];
+alignas(4096) uint8_t host_save_area[kMaxCpus][4096];  // one per CPU (VM_HSAVE_PA is per CPU)
 
 uint64_t Physical(const void* p) { return reinterpret_cast<uintptr_t>(p); }  // identity-mapped kernel
 
 }  // namespace
 
-void Enable() {
+void Enable(uint32_t cpu) {
+  SEPTUM_ASSERT(cpu < kMaxCpus);
   WriteMsr(kEferMsr, ReadMsr(kEferMsr) | kEferSvme);
-  WriteMsr(kHsavePaMsr, Physical(host_save_area));
+  WriteMsr(kHsavePaMsr, Physical(host_save_area[cpu]));
 }
 
 void InitGuest(Vmcb& v, GuestRegs& regs, const tables::DomainRecord& rec, uint32_t asid, bool flush_tlb) {

@@ -13,8 +13,9 @@
 
 namespace septum::x86::svm {
 
-// Sets EFER.SVME and the host save area (VM_HSAVE_PA). The caller has checked CPUID (SVM, NPT).
-void Enable();
+// Sets EFER.SVME and this CPU's host save area (VM_HSAVE_PA) on policy CPU `cpu`. The caller
+// has checked CPUID (SVM, NPT).
+void Enable(uint32_t cpu);
 
 // Puts `vmcb` and `regs` into the start state of `record`'s domain (kernel/abi/start_info.h for PV; HVM:
 // 32-bit protected mode, flat segments, paging off, at the image's entry, EAX = EBX = 0).
