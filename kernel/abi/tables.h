@@ -20,7 +20,7 @@
 namespace septum::tables {
 
 inline constexpr uint8_t kMagic[8] = {'S', 'E', 'P', 'T', 'U', 'M', 'T', 'B'};
-inline constexpr uint32_t kFormatVersion = 3;
+inline constexpr uint32_t kFormatVersion = 4;
 
 struct BlobHeader {
   uint8_t magic[8];
@@ -48,8 +48,10 @@ enum class SectionKind : uint32_t {
   kSegments = 9,     // SegmentRecord[], grouped by domain, sorted by guest address
   kSystem = 10,      // SystemRecord
   kStartState = 11,  // each PV domain's start block (kernel/abi/start_info.h), 4 KiB aligned
+  kDevices = 12,     // DeviceRecord[], sorted by name
+  kDeviceResources = 13,  // DeviceResource[], grouped by device, each device's sorted by (kind, base)
 };
-inline constexpr uint32_t kMaxSectionKind = 11;
+inline constexpr uint32_t kMaxSectionKind = 13;
 
 struct SectionEntry {
   uint32_t kind;      // SectionKind
@@ -208,6 +210,32 @@ struct SegmentRecord {
   uint64_t mem_size;     // >= file_size
 };
 static_assert(sizeof(SegmentRecord) == 48, "ABI: segment record size");
+
+// Section kDevices: every device of the policy, so the kernel can hand each to its owner at run
+// time (place a PCI device's BARs in its MMIO and I/O ranges, route its IRQs).
+inline constexpr uint32_t kDevicePci = 1u << 0;  // `pci` names its address
+inline constexpr uint32_t kDeviceDma = 1u << 1;  // `dma`: it masters memory (confined by the IOMMU tables)
+struct DeviceRecord {
+  uint8_t name[32];         // NUL-padded
+  uint32_t owner;           // domain index, kKernelOwner, or kNoDomain (nobody owns it)
+  uint32_t flags;           // kDevicePci, kDeviceDma
+  uint32_t pci;             // bus << 8 | device << 3 | function with kDevicePci, else 0
+  uint32_t resource_first;  // its resources: DeviceResource[resource_first, +resource_count)
+  uint32_t resource_count;
+  uint32_t reserved[3];     // zero
+};
+static_assert(sizeof(DeviceRecord) == 64, "ABI: device record size");
+
+enum DeviceResourceKind : uint32_t { kResourceIo = 1, kResourceMmio = 2, kResourceIrq = 3 };
+// Section kDeviceResources: a device's I/O port ranges (base = first port, size = ports), MMIO
+// ranges (host-physical base, bytes) and IRQs (base = IRQ, size = 1).
+struct DeviceResource {
+  uint32_t device;    // its index in kDevices
+  uint32_t kind;      // DeviceResourceKind
+  uint64_t base;
+  uint64_t size;
+};
+static_assert(sizeof(DeviceResource) == 24, "ABI: device resource size");
 
 enum IommuKind : uint32_t { kIommuNone = 0, kIommuAmdVi = 1, kIommuVtd = 2 };
 inline constexpr uint32_t kSystemNoImages = 1u << 0;  // built with --no-images: not bootable

@@ -6,7 +6,7 @@
 //    entry and I/O page-table entry);
 //  - every bit of the header, the section directory and the record sections (system, domain
 //    records with the hypercall permissions, control rights, channels, IRQ routes, schedule,
-//    segments);
+//    segments, devices and their resources);
 //  - a seeded random sample of 20,000 further bits: zero table entries, the I/O and MSR
 //    bitmaps, padding.
 // Each flip is either rejected by the validator, or accepted and then provably harmless: the
@@ -107,7 +107,8 @@ TEST(BitFlipTest, EveryFlipIsRejectedOrHarmless) {
   const size_t iommu_bits = exhaustive.size() - table_bits;
   all_bits(0, sizeof(h) + h.section_count * sizeof(tables::SectionEntry));
   for (auto k : {tables::SectionKind::kSystem, tables::SectionKind::kDomains, tables::SectionKind::kRights, tables::SectionKind::kChannels,
-                 tables::SectionKind::kIrqRoutes, tables::SectionKind::kSchedule, tables::SectionKind::kSegments}) {
+                 tables::SectionKind::kIrqRoutes, tables::SectionKind::kSchedule, tables::SectionKind::kSegments,
+                 tables::SectionKind::kDevices, tables::SectionKind::kDeviceResources}) {
     all_bits(section(k).offset, section(k).size);
   }
   const size_t record_bits = exhaustive.size() - table_bits - iommu_bits;

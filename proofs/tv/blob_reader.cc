@@ -9,8 +9,8 @@
 namespace septum::tv {
 
 const char* SectionName(tables::SectionKind kind) {
-  static const char* kNames[] = {"?",        "domains", "page-tables", "io-bitmaps", "channels", "irq-routes",
-                                 "schedule", "iommu",   "rights",      "segments",   "system",     "start-state"};
+  static const char* kNames[] = {"?",        "domains", "page-tables", "io-bitmaps", "channels",    "irq-routes",      "schedule",
+                                 "iommu",    "rights",  "segments",    "system",     "start-state", "devices", "device-resources"};
   const uint32_t k = static_cast<uint32_t>(kind);
   return k <= tables::kMaxSectionKind ? kNames[k] : "?";
 }

@@ -51,6 +51,7 @@ class Dumper {
     System();
     Domains();
     Channels();
+    Devices();
     Irqs();
     Schedule();
     Iommu();
@@ -192,6 +193,31 @@ class Dumper {
       absl::StrAppendFormat(&o_, "channel `%s`: hpa %#x, %d bytes; writer %s at gpa %#x (rw), reader %s at gpa %#x (r)%s\n", Text(c.name, 32), c.host,
                             c.size, DomainName(c.writer), c.writer_guest, DomainName(c.reader), c.reader_guest,
                             (c.flags & tables::kChannelNotify) ? ", notify" : "");
+    }
+  }
+
+  void Devices() {
+    const std::vector<tables::DeviceResource> res = Get<tables::DeviceResource>(tables::SectionKind::kDeviceResources);
+    const std::vector<tables::DeviceRecord> devs = Get<tables::DeviceRecord>(tables::SectionKind::kDevices);
+    for (size_t i = 0; i < devs.size(); ++i) {
+      const tables::DeviceRecord& d = devs[i];
+      absl::StrAppendFormat(&o_, "device `%s`: owner %s", Text(d.name, 32), d.owner == tables::kNoDomain ? "none" : DomainName(d.owner));
+      if (d.flags & tables::kDevicePci) absl::StrAppendFormat(&o_, ", pci %s", DeviceText(static_cast<uint16_t>(d.pci)));
+      if (d.flags & tables::kDeviceDma) absl::StrAppend(&o_, ", dma");
+      if (d.flags & ~(tables::kDevicePci | tables::kDeviceDma)) absl::StrAppendFormat(&o_, ", unknown flags %#x", d.flags);
+      if (!(d.flags & tables::kDevicePci) && d.pci) absl::StrAppendFormat(&o_, ", pci field %#x", d.pci);
+      absl::StrAppendFormat(&o_, "; resources %d..%d:", d.resource_first, uint64_t{d.resource_first} + d.resource_count);
+      for (uint64_t k = d.resource_first; k < uint64_t{d.resource_first} + d.resource_count && k < res.size(); ++k) {
+        const tables::DeviceResource& x = res[k];
+        switch (x.kind) {
+          case tables::kResourceIo: absl::StrAppendFormat(&o_, " io %#x..%#x", x.base, x.base + x.size - 1); break;
+          case tables::kResourceMmio: absl::StrAppendFormat(&o_, " mmio %#x..%#x", x.base, x.base + x.size - 1); break;
+          case tables::kResourceIrq: absl::StrAppendFormat(&o_, " irq %d (size %d)", x.base, x.size); break;
+          default: absl::StrAppendFormat(&o_, " kind %d at %#x size %#x", x.kind, x.base, x.size); break;
+        }
+        if (x.device != i) absl::StrAppendFormat(&o_, " (of device #%d)", x.device);
+      }
+      absl::StrAppend(&o_, "\n");
     }
   }
 

@@ -168,7 +168,7 @@ class Validator {
       for (auto k : {tables::SectionKind::kSystem, tables::SectionKind::kDomains, tables::SectionKind::kRights, tables::SectionKind::kChannels,
                      tables::SectionKind::kIrqRoutes, tables::SectionKind::kSchedule, tables::SectionKind::kSegments,
                      tables::SectionKind::kPageTables, tables::SectionKind::kIoBitmaps, tables::SectionKind::kIommu,
-                     tables::SectionKind::kStartState}) {
+                     tables::SectionKind::kStartState, tables::SectionKind::kDevices, tables::SectionKind::kDeviceResources}) {
         if (!reader_.Section(k)) absl::StrAppend(&missing, missing.empty() ? "" : ", ", SectionName(k));
       }
     }
@@ -712,8 +712,68 @@ class Validator {
     }
     P14Rights(r);
     P14Channels(r);
+    P14Devices(r);
     P14Schedule(r);
     P14Padding(r);
+  }
+
+  // The device table: every device in name order with its owner, PCI address and flags, and
+  // each one's resources (ports, MMIO, IRQs) as the policy lists them, sorted by kind and base.
+  void P14Devices(ObligationResult* r) {
+    const std::optional<std::vector<tables::DeviceRecord>> devs = ReadRecords<tables::DeviceRecord>(r, tables::SectionKind::kDevices);
+    const std::optional<std::vector<tables::DeviceResource>> res =
+        ReadRecords<tables::DeviceResource>(r, tables::SectionKind::kDeviceResources);
+    if (!devs || !res) return;
+    std::vector<uint32_t> order(s_.devices.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return s_.devices[a].name < s_.devices[b].name; });
+    std::vector<Tuple> have, want, have_res, want_res;
+    uint64_t next = 0;
+    for (size_t i = 0; i < devs->size(); ++i) {
+      const tables::DeviceRecord& d = (*devs)[i];
+      have.push_back({i, d.owner, d.flags, d.pci});
+      if (!AllZero(d.reserved) || i >= order.size() || !NameIs(d.name, s_.devices[order[i]].name)) {
+        Fail(r, absl::StrFormat("device record %d (`%s`) is not the policy's device in that place, or has a reserved field set", i,
+                                Name(d.name, 32)));
+      }
+      // Its resources are the next slice of the table, all naming it, sorted by (kind, base).
+      bool ok = d.resource_first == next && d.resource_count <= res->size() - next;
+      for (uint32_t k = 0; ok && k < d.resource_count; ++k) {
+        const tables::DeviceResource& x = (*res)[next + k];
+        ok = x.device == i && (k == 0 || std::pair{(*res)[next + k - 1].kind, (*res)[next + k - 1].base} < std::pair{x.kind, x.base});
+      }
+      if (!ok) {
+        Fail(r, absl::StrFormat("the resource row of device record %d does not point at exactly its resources in canonical order", i));
+        return;
+      }
+      next += d.resource_count;
+    }
+    if (next != res->size()) Fail(r, "the device resource table holds entries that no device record points at");
+    for (const tables::DeviceResource& x : *res) have_res.push_back({x.device, x.kind, x.base, x.size});
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      const policy::Device& dev = s_.devices[order[i]];
+      uint64_t owner = tables::kNoDomain;
+      if (dev.owner.kind == policy::Owner::Kind::kKernel) owner = tables::kKernelOwner;
+      if (dev.owner.kind == policy::Owner::Kind::kDomain && dev.owner.domain < s_.domains.size()) owner = want_.rank[dev.owner.domain];
+      want.push_back({i, owner, (dev.pci ? tables::kDevicePci : 0u) | (dev.dma ? tables::kDeviceDma : 0u), dev.pci ? dev.pci->Packed() : 0u});
+      for (const policy::PortRange& pr : dev.ports) want_res.push_back({i, tables::kResourceIo, pr.first, uint64_t{pr.last} - pr.first + 1});
+      for (const policy::Mmio& m : dev.mmio) want_res.push_back({i, tables::kResourceMmio, m.range.base, m.range.size});
+      for (const policy::Irq& irq : dev.irqs) want_res.push_back({i, tables::kResourceIrq, irq.number, 1});
+    }
+    auto device = [&](uint64_t i) { return i < order.size() ? "`" + s_.devices[order[i]].name + "`" : absl::StrFormat("#%d", i); };
+    if (std::optional<Tuple> t = RelationsDiffer(r, "devices", 4, have, want)) {
+      ReportTuple(r, "the device table", have, *t, [&](const Tuple& x) {
+        return absl::StrFormat("device %s owned by %s, flags %#x, PCI %s", device(x[0]),
+                               x[1] == tables::kKernelOwner ? "the kernel" : x[1] == tables::kNoDomain ? "nobody" : DomainName(x[1]), x[2],
+                               DeviceText(static_cast<uint16_t>(x[3])));
+      });
+    }
+    if (std::optional<Tuple> t = RelationsDiffer(r, "device-resources", 4, have_res, want_res)) {
+      static const char* kKinds[] = {"?", "I/O ports", "MMIO", "IRQ"};
+      ReportTuple(r, "the device resource table", have_res, *t, [&](const Tuple& x) {
+        return absl::StrFormat("device %s: %s at %#x, size %#x", device(x[0]), x[1] < 4 ? kKinds[x[1]] : "unknown resource", x[2], x[3]);
+      });
+    }
   }
 
   void P14Rights(ObligationResult* r) {
@@ -1088,7 +1148,7 @@ class Validator {
     auto count = [&](uint64_t off, uint64_t size) { return reader_.CoveredBytes(off, size); };
     const uint64_t dir = sizeof(h) + uint64_t{h.section_count} * sizeof(tables::SectionEntry);
     cov.parts.push_back({"header and section directory", dir, count(0, dir), "container check (magic, version, length, directory, SHA-256)"});
-    static const char* kBy[] = {"", "P14", "P10, P11", "P12", "P14", "P13", "P14", "P13, P11", "P14", "P14", "P14", "P16"};
+    static const char* kBy[] = {"", "P14", "P10, P11", "P12", "P14", "P13", "P14", "P13, P11", "P14", "P14", "P14", "P16", "P14", "P14"};
     for (const tables::SectionEntry& sec : reader_.view().sections) {
       cov.parts.push_back({SectionName(static_cast<tables::SectionKind>(sec.kind)), sec.size, count(sec.offset, sec.size),
                            sec.kind <= tables::kMaxSectionKind ? kBy[sec.kind] : ""});
@@ -1141,7 +1201,7 @@ const std::vector<proofs::ObligationInfo>& TvCatalogue() {
        "For every PCI device ID, the AMD-Vi and VT-d tables translate exactly the DMA devices, each to its owner's memory only, and block the rest; every IRQ route names the device's owner.",
        "Hyperkernel iommu and intremap lemmas; Muen Device_Domains"},
       {"P14-records",
-       "The domain records, hypercall permissions, control-rights matrix, channel table, schedule plan and load segments in the blob equal the model, and unused bytes are zero.",
+       "The domain records, hypercall permissions, control-rights matrix, channel table, device table, schedule plan and load segments in the blob equal the model, and unused bytes are zero.",
        "seL4 capDL loader correspondence; Muen policy compilation"},
       {"P15-vacuity",
        "The premises of P10-P14 are satisfiable: every domain with memory has a non-empty decoded address space.",

@@ -185,6 +185,42 @@ absl::Status PlanSegments(const policy::System& s, const std::vector<Image>& ima
   return absl::OkStatus();
 }
 
+// The device table: every device by name, its owner, PCI address and flags, and its resources
+// (ports, MMIO, IRQs) grouped by device, each group sorted by kind and base.
+struct DeviceTable {
+  std::vector<tables::DeviceRecord> records;
+  std::vector<tables::DeviceResource> resources;
+};
+
+DeviceTable MakeDeviceTable(const policy::System& s, const Plan& p) {
+  std::vector<uint32_t> order(s.devices.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return s.devices[a].name < s.devices[b].name; });
+  DeviceTable t;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    const policy::Device& dev = s.devices[order[i]];
+    tables::DeviceRecord r{};
+    PutName(r.name, dev.name);
+    r.owner = dev.owner.kind == policy::Owner::Kind::kKernel   ? tables::kKernelOwner
+              : dev.owner.kind == policy::Owner::Kind::kDomain ? p.rank[dev.owner.domain]
+                                                               : tables::kNoDomain;
+    r.flags = (dev.pci ? tables::kDevicePci : 0) | (dev.dma ? tables::kDeviceDma : 0);
+    r.pci = dev.pci ? dev.pci->Packed() : 0;
+    r.resource_first = static_cast<uint32_t>(t.resources.size());
+    std::vector<tables::DeviceResource> mine;
+    for (const policy::PortRange& pr : dev.ports) mine.push_back({i, tables::kResourceIo, pr.first, uint64_t{pr.last} - pr.first + 1});
+    for (const policy::Mmio& m : dev.mmio) mine.push_back({i, tables::kResourceMmio, m.range.base, m.range.size});
+    for (const policy::Irq& irq : dev.irqs) mine.push_back({i, tables::kResourceIrq, irq.number, 1});
+    std::sort(mine.begin(), mine.end(), [](const tables::DeviceResource& a, const tables::DeviceResource& b) {
+      return std::pair{a.kind, a.base} < std::pair{b.kind, b.base};
+    });
+    t.resources.insert(t.resources.end(), mine.begin(), mine.end());
+    r.resource_count = static_cast<uint32_t>(mine.size());
+    t.records.push_back(r);
+  }
+  return t;
+}
+
 absl::StatusOr<Plan> MakePlan(const policy::System& s, const std::vector<Image>* images) {
   Plan p;
   p.order = CanonicalOrder(s);
@@ -355,13 +391,14 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
   for (const StartPlan& sp : p.start) start_bytes += sp.pages * paging::kPageSize;
   uint32_t plan_slots = 0;
   for (const policy::CpuPlan& plan : s.schedule.plans) plan_slots += plan.slots.size();
+  const DeviceTable devices = MakeDeviceTable(s, p);
 
   // The layout does not depend on where the blob goes: lay it out once to learn its size, then
   // place it at the top of kernel memory, leaving everything between the kernel image and the
   // blob to the boot modules (GRUB loads them right after the kernel image).
   using K = tables::SectionKind;
   struct Sections {
-    size_t sys, rec, rights, chans, irqs, sched, segs, pt, bm, io, st;
+    size_t sys, rec, rights, chans, irqs, sched, segs, pt, bm, io, st, devs, res;
   };
   auto lay_out = [&](BlobWriter& w) {
     Sections x;
@@ -377,9 +414,11 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
     x.bm = w.AddSection(K::kIoBitmaps, bitmap_sets.size() * bitmap_set_bytes, 4096);
     x.io = w.AddSection(K::kIommu, amdvi_bytes + iommu_size->vtd.size(), 4096);
     x.st = w.AddSection(K::kStartState, start_bytes, 4096);
+    x.devs = w.AddSection(K::kDevices, devices.records.size() * sizeof(tables::DeviceRecord));
+    x.res = w.AddSection(K::kDeviceResources, devices.resources.size() * sizeof(tables::DeviceResource));
     return x;
   };
-  BlobWriter dry(0, 11);
+  BlobWriter dry(0, 13);
   lay_out(dry);
   const uint64_t kernel_end = s.kernel.memory.base + s.kernel.memory.size;
   const uint64_t room = s.kernel.memory.size - std::min(s.kernel.memory.size, kKernelImageRoom);
@@ -388,8 +427,10 @@ absl::StatusOr<std::vector<uint8_t>> CompileTables(const policy::System& s, cons
         "the tables blob (%d bytes) does not fit in kernel memory after its first 2 MiB (%d bytes): give the kernel more memory",
         dry.size(), room));
   }
-  BlobWriter w((kernel_end - dry.size()) & ~uint64_t{paging::kPageSize - 1}, 11);
-  const auto [sys, rec, rights, chans, irqs, sched, segs, pt, bm, io, st] = lay_out(w);
+  BlobWriter w((kernel_end - dry.size()) & ~uint64_t{paging::kPageSize - 1}, 13);
+  const auto [sys, rec, rights, chans, irqs, sched, segs, pt, bm, io, st, devs, res] = lay_out(w);
+  for (size_t i = 0; i < devices.records.size(); ++i) Put(w.Data(devs), i, devices.records[i]);
+  for (size_t i = 0; i < devices.resources.size(); ++i) Put(w.Data(res), i, devices.resources[i]);
 
   // IOMMU structures at their final addresses.
   absl::StatusOr<IommuTables> iommu = BuildIommuTables(p.dma, w.PhysicalAddress(io), w.PhysicalAddress(io) + amdvi_bytes);
