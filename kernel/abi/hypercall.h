@@ -61,7 +61,21 @@ enum class Number : uint64_t {
   // domain_query(target, buffer, size): copies a DomainQuery into the caller's writable memory;
   // size must be at least sizeof(DomainQuery). Value: bytes written.
   kDomainQuery = 36,
+  // irq_ack(irq): the owner of a device says it has handled the device's interrupt `irq`. It
+  // needs no hypercall group: owning the device (its `device` line) is the right; anyone else
+  // gets kDenied, counted. A level-triggered IRQ stays masked from its arrival until its owner
+  // acknowledges it (so a device that keeps its line up cannot flood its CPU); for an
+  // edge-triggered one the call changes nothing. Value: 0.
+  kIrqAck = 48,
 };
+
+// Device interrupts: the IRQ n of a device a domain owns arrives in that domain as a virtual
+// external interrupt with vector kGuestIrqVectorBase + n (PV and HVM alike), delivered when the
+// guest has interrupts enabled (RFLAGS.IF), through the guest's own IDT. A HLT with interrupts
+// enabled gives up the rest of the slot unless an IRQ for the domain arrives in it, which then
+// wakes it at once.
+inline constexpr uint32_t kGuestIrqVectorBase = 0x20;
+inline constexpr uint32_t kMaxGuestIrq = 0xff - kGuestIrqVectorBase;
 
 inline constexpr uint64_t kMaxConsoleWrite = 1024;
 
@@ -81,6 +95,7 @@ constexpr uint32_t GroupOf(Number n) {
     case Number::kDomainPause:
     case Number::kDomainResume:
     case Number::kDomainQuery: return tables::kGroupControl;
+    case Number::kIrqAck: return 0;  // no group: device ownership decides (kernel/core/irq.h)
   }
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "kernel/abi/hypercall.h"
 #include "kernel/arch/x86/apic.h"
 #include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/ioapic.h"
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
 #include "kernel/arch/x86/svm/svm.h"
@@ -27,6 +28,8 @@
 #include "kernel/core/control.h"
 #include "kernel/core/dispatch.h"
 #include "kernel/core/domain_load.h"
+#include "kernel/core/irq.h"
+#include "kernel/core/pci.h"
 #include "kernel/lib/sha256.h"
 
 namespace septum {
@@ -37,6 +40,8 @@ constexpr size_t kMaxChannels = 256;
 constexpr uint32_t kNoCpu = 0xffffffffu;
 constexpr uint64_t kNsPerTick = tables::kTickNs;
 constexpr uint64_t kCr4Osfxsr = 1u << 9;
+constexpr uint64_t kRflagsIf = 1u << 9;
+constexpr size_t kMaxRoutes = 256;
 constexpr uint64_t kLowMemoryEnd = 0xa0000;  // conventional memory: where an AP's real-mode start can be
 const PhysicalMemory kMemory{0, 0, uint64_t{4} << 30};  // the kernel's identity map (entry.S)
 
@@ -56,8 +61,18 @@ struct Domain {
   uint32_t cpu = kNoCpu;        // the CPU running it now (guarded by system_view.lock)
   uint32_t last_cpu = kNoCpu;   // the CPU it last ran on: its TLB entries elsewhere may be stale
   bool gave_up = false;         // yield / HLT: off until the slot instance changes
+  bool wakeable = false;        // a HLT with interrupts on: a device IRQ ends it within the slot
   uint32_t gave_up_cpu = kNoCpu;
   SlotPosition given_up;
+};
+
+// The run-time state of an IRQ route to a domain.
+struct Route {
+  bool active = false;  // a domain's route, programmed in an I/O APIC
+  bool level = false;
+  uint32_t gsi = 0;
+  bool masked = false;  // masked since it arrived (level) or since its owner stopped (atomic)
+  uint64_t arrived = 0, dropped = 0;
 };
 
 struct Cpu {
@@ -88,6 +103,11 @@ Span<const tables::ChannelRecord> channel_table;
 uint32_t asid_count = 1;
 uint64_t major_ticks = 0;
 uint64_t run_end_ns = 0;     // 0: run forever
+Span<const tables::IrqRoute> irq_routes;
+Route route_state[kMaxRoutes];
+uint16_t route_of_vector[x86::kMaxCpus][256];  // route index + 1 by (CPU, vector); 0: none
+Madt madt;                   // read once, if the CPUs or the IRQ routes need it
+bool madt_read = false;
 volatile bool go = false;    // the bootstrap CPU's word to the APs: the schedule starts
 
 [[noreturn]] void Refuse(StringView what) {
@@ -116,6 +136,9 @@ bool AsidsShared() { return domain_count > asid_count - 1; }
 
 DomainStatus StatusNow(size_t d) { return __atomic_load_n(&runtime[d].status, __ATOMIC_RELAXED); }
 
+// Whether a device IRQ waits for domain d: recorded, or already set as its virtual interrupt.
+bool IrqWaiting(size_t d) { return runtime[d].irqs.Any() || x86::svm::VirtualInterruptPending(vmcbs[d]); }
+
 // SystemView::kick: an IPI to the CPU that runs `domain` or idles in its slot, if that is not
 // this CPU (called with system_view.lock held).
 void KickDomain(void*, uint32_t domain) {
@@ -141,6 +164,12 @@ bool StartDomain(size_t d) {
   }
   x86::svm::InitGuest(vmcbs[d], dom.regs, *dom.record, AsidOf(d), /*flush_tlb=*/true);
   ResetFpu(fpu[d]);
+  runtime[d].irqs.Clear();
+  for (size_t i = 0; i < irq_routes.size(); ++i) {  // its device lines: open again, nothing pending
+    if (route_state[i].active && irq_routes[i].owner == d && __atomic_exchange_n(&route_state[i].masked, false, __ATOMIC_ACQ_REL)) {
+      x86::IoApicMask(route_state[i].gsi, false);
+    }
+  }
   Cpu& cpu = ThisCpu();
   if (cpu.on_fpu == d) cpu.on_fpu = kMaxDomains;  // the CPU holds the previous run's state: load the reset one
   {
@@ -281,6 +310,12 @@ void PrintSummary() {
     }
     Print("; idle {}\n", cpu.idle_slots);
   }
+  for (size_t i = 0; i < irq_routes.size(); ++i) {
+    if (route_state[i].active) {
+      Print("septum: irq {} -> `{}`: arrived {}, dropped {} while its owner was stopped\n", irq_routes[i].irq,
+            DomainName(*domains[irq_routes[i].owner].record), route_state[i].arrived, route_state[i].dropped);
+    }
+  }
   for (size_t d = 0; d < domain_count; ++d) {
     const DomainRuntime& r = runtime[d];
     runtime[d].lines.Flush(DomainName(*domains[d].record), kConsole);
@@ -306,13 +341,22 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
   for (;;) {
     if (flush) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
     flush = AsidsShared();
+    uint32_t irq = 0;
+    if (!x86::svm::VirtualInterruptPending(vmcbs[d]) && runtime[d].irqs.TakeLowest(&irq)) {
+      x86::svm::SetVirtualInterrupt(vmcbs[d], static_cast<uint8_t>(hypercall::kGuestIrqVectorBase + irq));
+    }
     const ExitEvent event = x86::svm::Run(vmcbs[d], dom.regs);
     env.tsc = x86::ReadTsc();
     const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d], &system_view);
     x86::svm::StoreRegs(vmcbs[d], dom.regs);
+    const bool interruptible = (dom.regs.rflags & kRflagsIf) != 0;
     switch (action) {
+      case ExitAction::kHalt:
+        if (interruptible && IrqWaiting(d)) break;  // an interrupt ends the HLT at once
+        [[fallthrough]];
       case ExitAction::kEndSlot:
         dom.gave_up = true;
+        dom.wakeable = action == ExitAction::kHalt && interruptible;
         dom.gave_up_cpu = cpu.index;
         dom.given_up = pos;
         return;
@@ -335,6 +379,16 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
 
 enum class SlotUse { kIdle, kRun, kLoad };
 
+// Whether domain d gave up this slot instance of `cpu` and is not woken from its HLT by an IRQ.
+bool GaveUpHere(Domain& dom, size_t d, const Cpu& cpu, const SlotPosition& pos) {
+  if (!dom.gave_up || dom.gave_up_cpu != cpu.index || !SameSlot(dom.given_up, pos)) return false;
+  if (dom.wakeable && IrqWaiting(d)) {
+    dom.gave_up = false;
+    return false;
+  }
+  return true;
+}
+
 // What `cpu` does now in its slot `pos`: run its domain, load it first (a controller started
 // it), or idle. Claims the domain when it is to run.
 SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
@@ -349,8 +403,7 @@ SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
     use = SlotUse::kIdle;  // it runs on another CPU now: one virtual CPU per domain
   } else if (r.status == DomainStatus::kStarting) {
     use = SlotUse::kLoad;
-  } else if (r.status == DomainStatus::kRunnable && !(dom.gave_up && dom.gave_up_cpu == cpu.index && SameSlot(dom.given_up, pos)) &&
-             ResolveWait(r, system_view, now, dom.regs)) {
+  } else if (r.status == DomainStatus::kRunnable && !GaveUpHere(dom, d, cpu, pos) && ResolveWait(r, system_view, now, dom.regs)) {
     use = SlotUse::kRun;
   }
   if (use == SlotUse::kIdle) {
@@ -483,22 +536,32 @@ void PrintPlan(const Cpu& cpu) {
   Print("\n");
 }
 
+// The ACPI MADT, read on first use; `why` says what needs it if it cannot be read.
+const Madt& MadtOf(const Machine& machine, StringView why) {
+  if (madt_read) return madt;
+  if (machine.boot->acpi_rsdp.empty()) {
+    Print("septum: {}, but the loader passed no ACPI tables\n", why);
+    Refuse("the machine's CPUs and interrupt controllers are unknown (no ACPI RSDP)");
+  }
+  const Status read = ReadMadt(kMemory, machine.boot->acpi_rsdp, &madt);
+  if (read != Status::kOk) {
+    Print("septum: {}, but the ACPI MADT cannot be read: {}\n", why, read);
+    Refuse("the machine's CPUs and interrupt controllers are unknown (ACPI MADT unreadable)");
+  }
+  madt_read = true;
+  return madt;
+}
+
 // Finds the other CPUs of the schedule in the ACPI MADT and starts them.
 void StartOtherCpus(const Machine& machine) {
   cpus[0].apic_id = x86::LocalApicId();
   x86::RegisterCpu(0, cpus[0].apic_id);
   if (cpu_count == 1) return;
-  if (machine.boot->acpi_rsdp.empty()) Refuse("the schedule needs several CPUs, but the loader passed no ACPI tables to find them in");
-  static Madt madt;  // large: kept off the stack
-  const Status read = ReadMadt(kMemory, machine.boot->acpi_rsdp, &madt);
-  if (read != Status::kOk) {
-    Print("septum: ACPI: the MADT cannot be read: {}\n", read);
-    Refuse("the CPUs of this machine are unknown (ACPI MADT unreadable)");
-  }
+  const Madt& m = MadtOf(machine, "the schedule needs several CPUs");
   uint32_t apic_ids[x86::kMaxCpus] = {};
-  const Status assigned = AssignCpus(madt, cpus[0].apic_id, cpu_count, apic_ids);
+  const Status assigned = AssignCpus(m, cpus[0].apic_id, cpu_count, apic_ids);
   if (assigned != Status::kOk) {
-    Print("septum: the schedule runs plans on {} CPUs; this machine has {} usable ones (ACPI MADT)\n", cpu_count, madt.cpu_count);
+    Print("septum: the schedule runs plans on {} CPUs; this machine has {} usable ones (ACPI MADT)\n", cpu_count, m.cpu_count);
     Refuse("too few CPUs for the schedule (boot it with as many CPUs as the policy's platform, e.g. QEMU -smp N)");
   }
   const uint64_t page = TrampolinePage(machine);
@@ -510,6 +573,155 @@ void StartOtherCpus(const Machine& machine) {
       Refuse("a CPU of the schedule did not start");
     }
   }
+}
+
+// ---- Devices ----
+
+constexpr uint32_t kPciCommand = 0x04, kPciHeader = 0x0c;
+constexpr uint32_t kPciMaster = 1u << 2;
+
+StringView OwnerName(uint32_t owner) {
+  if (owner == tables::kKernelOwner) return "the kernel";
+  if (owner < domain_count) return DomainName(*domains[owner].record);
+  return "nobody";
+}
+
+StringView DeviceName(const tables::DeviceRecord& dev) {
+  const char* name = reinterpret_cast<const char*>(dev.name);
+  size_t size = 0;
+  while (size < sizeof(dev.name) && name[size] != '\0') ++size;
+  return StringView(name, size);
+}
+
+void PrintPci(uint32_t bdf) { Print("{:02x}:{:02x}.{}", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7); }
+
+// Every PCI device of the device table is put into the state its record says (kernel/core/pci);
+// every other PCI device found on the buses loses bus mastering: no device masters memory.
+void SetUpDevices(const BlobView& blob) {
+  const Span<const tables::DeviceRecord> devices = SectionArray<tables::DeviceRecord>(blob, tables::SectionKind::kDevices);
+  const Span<const tables::DeviceResource> resources = SectionArray<tables::DeviceResource>(blob, tables::SectionKind::kDeviceResources);
+  const PciConfig pci = x86::PortPciConfig();
+  for (const tables::DeviceRecord& dev : devices) {
+    if (!(dev.flags & tables::kDevicePci)) continue;
+    if (uint64_t{dev.resource_first} + dev.resource_count > resources.size()) Refuse("a device's resources lie outside the blob");
+    const Span<const tables::DeviceResource> mine(resources.data() + dev.resource_first, dev.resource_count);
+    const StringView name = DeviceName(dev);
+    const x86::ConsoleGuard console;
+    if (dev.owner >= domain_count) {  // nobody's (or the kernel's: it drives no PCI device): quiet
+      pci.Write(dev.pci, kPciCommand, (pci.Read(dev.pci, kPciCommand) & 0xfff8) | (1u << 10));
+      Print("septum: device `{}` (pci ", name);
+      PrintPci(dev.pci);
+      Print(") belongs to {}: decoding, bus mastering and INTx off\n", OwnerName(dev.owner));
+      continue;
+    }
+    const PciSetup set = SetUpPciDevice(pci, dev, mine);
+    Print("septum: device `{}` (pci ", name);
+    PrintPci(dev.pci);
+    if (set.status != Status::kOk) {
+      Print(", {:04x}:{:04x}, interrupt line {}) cannot be given to `{}`: {}\n", set.vendor, set.device_id, set.interrupt_line,
+            OwnerName(dev.owner), set.problem);
+      Refuse("a device of the policy cannot be handed to its owner");
+    }
+    Print(", {:04x}:{:04x}) given to `{}`:", set.vendor, set.device_id, OwnerName(dev.owner));
+    for (uint32_t i = 0; i < kPciBars; ++i) {
+      if (set.bars[i].present) Print(" BAR{} {} {:#x} ({} bytes);", i, set.bars[i].io ? "ports" : "memory", set.bars[i].base, set.bars[i].size);
+    }
+    if (set.interrupt_pin) Print(" INT{}# on IRQ {};", static_cast<char>('A' + set.interrupt_pin - 1), set.interrupt_line);
+    Print(" bus mastering off (DMA isolation is not implemented yet)\n");
+  }
+  // The rest of the PCI buses: whatever the policy does not list may not master memory.
+  uint32_t silenced = 0;
+  for (uint32_t bdf = 0; bdf < 0x10000; ++bdf) {
+    if ((bdf & 7) == 0 && (pci.Read(bdf, 0) & 0xffff) == 0xffff) {
+      bdf += 7;  // no function 0: no device in this slot
+      continue;
+    }
+    const uint32_t id = pci.Read(bdf, 0);
+    if ((id & 0xffff) == 0xffff || ((pci.Read(bdf, kPciHeader) >> 16) & 0x7f) != 0) continue;
+    bool listed = false;
+    for (const tables::DeviceRecord& dev : devices) listed = listed || ((dev.flags & tables::kDevicePci) && dev.pci == bdf);
+    const uint32_t command = pci.Read(bdf, kPciCommand);
+    if (!listed && (command & kPciMaster)) {
+      pci.Write(bdf, kPciCommand, command & 0xffff & ~kPciMaster);
+      ++silenced;
+    }
+  }
+  if (silenced) Print("septum: pci: bus mastering turned off on {} device(s) the policy does not list\n", silenced);
+}
+
+// ---- Device IRQs ----
+
+// Called by the interrupt entry for a device IRQ's vector on the CPU it was routed to.
+void OnDeviceIrq(uint32_t cpu, uint32_t vector) {
+  if (cpu >= x86::kMaxCpus || vector > 0xff) return;
+  const uint32_t slot = route_of_vector[cpu][vector];
+  if (slot == 0) return;
+  Route& st = route_state[slot - 1];
+  const tables::IrqRoute& r = irq_routes[slot - 1];
+  ++st.arrived;
+  if (StatusNow(r.owner) == DomainStatus::kStopped) {  // nobody to deliver to: quiet the line until it starts
+    ++st.dropped;
+    __atomic_store_n(&st.masked, true, __ATOMIC_RELEASE);
+    x86::IoApicMask(st.gsi, true);
+    return;
+  }
+  runtime[r.owner].irqs.Add(r.irq);
+  if (st.level) {  // it stays asserted until the owner has served the device: masked until irq_ack
+    __atomic_store_n(&st.masked, true, __ATOMIC_RELEASE);
+    x86::IoApicMask(st.gsi, true);
+  }
+}
+
+// SystemView::ack: the owner has served the device behind route `route`.
+void AckRoute(void*, uint32_t route) {
+  if (route < irq_routes.size() && route_state[route].active && __atomic_exchange_n(&route_state[route].masked, false, __ATOMIC_ACQ_REL)) {
+    x86::IoApicMask(route_state[route].gsi, false);
+  }
+}
+
+// Programs an I/O APIC entry for every IRQ the tables route to a domain: the route's vector on
+// the route's CPU, trigger and polarity from ACPI; masked until the owner starts. The kernel's
+// own IRQs (its console's) stay masked: the console is polled.
+void SetUpIrqs(const BlobView& blob, const Machine& machine) {
+  irq_routes = SectionArray<tables::IrqRoute>(blob, tables::SectionKind::kIrqRoutes);
+  if (irq_routes.size() > kMaxRoutes) Refuse("the tables route more IRQs than this kernel supports (256)");
+  bool any = false;
+  for (const tables::IrqRoute& r : irq_routes) any = any || r.owner < domain_count;
+  if (!any) return;
+  const Madt& m = MadtOf(machine, "the policy gives device IRQs to domains");
+  for (size_t i = 0; i < m.ioapic_count; ++i) {
+    if (!x86::IoApicAdd(m.ioapics[i].address, m.ioapics[i].gsi_base)) {
+      Print("septum: the I/O APIC at {:#x} (ACPI MADT) does not answer\n", m.ioapics[i].address);
+      Refuse("an interrupt controller of the machine does not answer");
+    }
+  }
+  for (size_t i = 0; i < irq_routes.size(); ++i) {
+    const tables::IrqRoute& r = irq_routes[i];
+    if (r.owner >= domain_count) continue;
+    if (r.cpu >= cpu_count) {
+      Print("septum: IRQ {} of `{}` is routed to CPU {}, which runs no plan and was not started\n", r.irq, OwnerName(r.owner), r.cpu);
+      Refuse("an IRQ is routed to a CPU the schedule does not use");
+    }
+    if (r.vector < tables::kFirstIrqVector || r.vector > tables::kLastIrqVector || r.irq > hypercall::kMaxGuestIrq) {
+      Refuse("an IRQ route has a vector or IRQ out of range");
+    }
+    const IrqLine line = ResolveIrq(m, r.irq);
+    Route& st = route_state[i];
+    st.active = true;
+    st.level = line.level;
+    st.gsi = line.gsi;
+    st.masked = true;
+    route_of_vector[r.cpu][r.vector] = static_cast<uint16_t>(i + 1);
+    if (!x86::IoApicRoute(line.gsi, static_cast<uint8_t>(r.vector), cpus[r.cpu].apic_id, line.level, line.active_low, /*masked=*/true)) {
+      Print("septum: IRQ {} (GSI {}) has no I/O APIC input on this machine\n", r.irq, line.gsi);
+      Refuse("an IRQ of the policy has no interrupt controller input");
+    }
+    Print("septum: irq {} (gsi {}, {}, active {}) -> `{}` on cpu {}, its vector {:#x}\n", r.irq, line.gsi, line.level ? "level" : "edge",
+          line.active_low ? "low" : "high", OwnerName(r.owner), r.cpu, hypercall::kGuestIrqVectorBase + r.irq);
+  }
+  system_view.irq_routes = irq_routes;
+  system_view.ack = &AckRoute;
+  x86::SetIrqHandler(&OnDeviceIrq);
 }
 
 }  // namespace
@@ -547,6 +759,8 @@ void RunDomains(const BlobView& blob, const Machine& machine) {
   Print("septum: clock: TSC {} kHz, APIC timer {} kHz; major frame {} us\n", rates.tsc_hz / 1000, rates.apic_timer_hz / 1000,
         major_ticks * kNsPerTick / 1000);
   StartOtherCpus(machine);
+  SetUpDevices(blob);
+  SetUpIrqs(blob, machine);
   for (uint32_t c = 0; c < cpu_count; ++c) {
     if (!cpus[c].plan.empty()) PrintPlan(cpus[c]);
   }

@@ -27,7 +27,7 @@ struct World {
 
   World() {
     system.kick = [](void* context, uint32_t domain) { static_cast<World*>(context)->kicked.push_back(domain); };
-    system.kick_context = this;
+    system.context = this;
     page = g.NewPage();
     g.Map(0x5000, page, paging::kRead | paging::kWrite);
     for (uint32_t i = 0; i < 3; ++i) {

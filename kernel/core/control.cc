@@ -97,6 +97,14 @@ Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system,
   }
 }
 
+HypercallResult HandleIrqAck(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
+  ++counters.hypercalls;
+  const Result<uint32_t> route = OwnedRoute(system.irq_routes, caller.record->index, args.arg0);
+  if (!route.ok()) return Refused(route.status(), counters.denied);
+  if (system.ack) system.ack(system.context, route.value());
+  return HypercallResult{Status::kOk, 0, false};
+}
+
 HypercallResult HandleControl(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
   ++counters.hypercalls;
   const LockGuard guard(system.lock);

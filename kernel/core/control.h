@@ -18,6 +18,7 @@
 #include "kernel/abi/hypercall.h"
 #include "kernel/abi/tables.h"
 #include "kernel/core/dispatch.h"
+#include "kernel/core/irq.h"
 #include "kernel/lib/span.h"
 #include "kernel/lib/spinlock.h"
 
@@ -38,12 +39,14 @@ struct SystemView {
   Span<const tables::ControlRight> rights;
   Span<const tables::ChannelRecord> channels;
   Span<uint64_t> doorbells;     // per channel: rings not yet collected by a wait
+  Span<const tables::IrqRoute> irq_routes;
   SpinLock lock;
   void (*kick)(void* context, uint32_t domain) = nullptr;
-  void* kick_context = nullptr;
+  void (*ack)(void* context, uint32_t route) = nullptr;  // irq_ack: unmask the route's line
+  void* context = nullptr;                                // the kernel's, for both
 
   void Kick(uint32_t domain) const {
-    if (kick) kick(kick_context, domain);
+    if (kick) kick(context, domain);
   }
 };
 
@@ -63,6 +66,10 @@ Result<ControlRequest> AuthorizeControl(const DomainContext& caller, const Syste
 Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const SystemView& system, const HypercallArgs& args,
                                              const ControlRequest& authorized);
 Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system, const ControlRequest& request);
+
+// irq_ack(irq): performed (SystemView::ack) if the caller owns a route of `irq`; else denied
+// and counted. Needs no hypercall group.
+HypercallResult HandleIrqAck(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters);
 
 // Decodes, performs and counts one control call (its number is a control number), holding
 // system.lock.

@@ -58,7 +58,9 @@ ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext
       const HypercallArgs args{regs.rax, regs.rdi, regs.rsi, regs.rdx};
       const uint32_t group = hypercall::GroupOf(static_cast<hypercall::Number>(args.number));
       HypercallResult result;
-      if (system && group == tables::kGroupControl) {
+      if (system && args.number == static_cast<uint64_t>(hypercall::Number::kIrqAck)) {
+        result = HandleIrqAck(ctx, *system, args, runtime.calls);
+      } else if (system && group == tables::kGroupControl) {
         result = HandleControl(ctx, *system, args, runtime.calls);
       } else if (system && group == tables::kGroupChannel) {
         result = HandleChannel(ctx, *system, args, NsAt(env.clock, env.tsc), runtime);
@@ -82,7 +84,7 @@ ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext
     }
     case ExitKind::kHlt:
       regs.rip += event.instruction_length;
-      return ExitAction::kEndSlot;
+      return ExitAction::kHalt;
     case ExitKind::kInterrupt:
       return ExitAction::kTimer;
     default:

@@ -14,6 +14,7 @@
 
 #include "kernel/core/exit_event.h"
 #include "kernel/core/hypercall.h"
+#include "kernel/core/irq.h"
 #include "kernel/core/schedule.h"
 #include "kernel/lib/format.h"
 
@@ -33,11 +34,13 @@ struct DomainRuntime {
   ConsoleLines lines;
   uint32_t waiting = 0;            // channel_wait: the channel's index + 1, 0 when not waiting
   uint64_t wait_deadline_ns = 0;
+  PendingIrqs irqs;                // device IRQs arrived for it, not yet delivered
 };
 
 enum class ExitAction : uint8_t {
   kResume,   // enter the guest again
-  kEndSlot,  // it gave up the rest of its slot (yield, HLT)
+  kEndSlot,  // it gave up the rest of its slot (yield)
+  kHalt,     // HLT: it gives up the rest of its slot, unless a device IRQ wakes it (if IF = 1)
   kBlock,    // it waits (channel_wait): it runs again when the wait ends, in one of its slots
   kTimer,    // an interrupt: the run loop checks whether the slot is over
   kFault,    // contain it: log, then stop or restart as its record says

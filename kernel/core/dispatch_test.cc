@@ -69,9 +69,9 @@ TEST(DispatchTest, YieldEndsTheSlot) {
   EXPECT_EQ(f.regs.rax, static_cast<uint64_t>(Status::kOk));
 }
 
-TEST(DispatchTest, HltEndsTheSlotAndSkipsTheInstruction) {
+TEST(DispatchTest, HltHaltsAndSkipsTheInstruction) {
   Fixture f(0);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kHlt, 1), f.regs, f.ctx, f.env, f.runtime), ExitAction::kEndSlot);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kHlt, 1), f.regs, f.ctx, f.env, f.runtime), ExitAction::kHalt);
   EXPECT_EQ(f.regs.rip, 0x1001u);
 }
 

@@ -134,7 +134,8 @@ HypercallResult HandleHypercall(const DomainContext& ctx, const HypercallArgs& a
     case Number::kDomainStop:
     case Number::kDomainPause:
     case Number::kDomainResume:
-    case Number::kDomainQuery: return Refused(Status::kUnsupported, counters.denied);  // Dispatch routes these elsewhere
+    case Number::kDomainQuery:
+    case Number::kIrqAck: return Refused(Status::kUnsupported, counters.denied);  // Dispatch routes these elsewhere
   }
   const Result<uint64_t> value = PerformWithBuffers(number.value(), ctx, args, env, lines);
   if (!value.ok()) return Refused(value.status(), counters.failed);

@@ -5,7 +5,7 @@ _RUNNERS = {
     "bochs": "//tools/vm:bochs.sh",
 }
 
-def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso = "//kernel:septum_iso", expect_com2 = [], smp = 1, **kwargs):
+def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso = "//kernel:septum_iso", expect_com2 = [], smp = 1, devices = [], **kwargs):
     runner_label = _RUNNERS[runner]
     args = [
         "--runner",
@@ -19,6 +19,8 @@ def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso =
         args += ["--cpu", cpu]
     if smp != 1:
         args += ["--smp", str(smp)]
+    for d in devices:
+        args += ["--device", d]
     for e in expect:
         args += ["--expect", "'%s'" % e.replace("$", "$$")]
     for r in reject:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # boot_test.sh — one boot test: run an ISO under an emulator runner and judge the serial log.
 #
-#   boot_test.sh --runner RUNNER --iso ISO --verdict success|failure [--cpu SPEC] [--smp N]
+#   boot_test.sh --runner RUNNER --iso ISO --verdict success|failure [--cpu SPEC] [--smp N] [--device SPEC]...
 #                [--expect REGEX]... [--reject REGEX]... [--expect-com2 REGEX]...
 #
 # Passes when the runner (tools/vm/qemu.sh or bochs.sh) reports the expected verdict, every
@@ -11,7 +11,7 @@
 set -uo pipefail
 
 runner="" iso="" verdict="" cpu="" smp=""
-expects=() rejects=() com2_expects=()
+expects=() rejects=() com2_expects=() devices=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runner) runner="$2"; shift 2 ;;
@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
     --verdict) verdict="$2"; shift 2 ;;
     --cpu) cpu="$2"; shift 2 ;;
     --smp) smp="$2"; shift 2 ;;
+    --device) devices+=(--device "$2"); shift 2 ;;
     --expect) expects+=("$2"); shift 2 ;;
     --reject) rejects+=("$2"); shift 2 ;;
     --expect-com2) com2_expects+=("$2"); shift 2 ;;
@@ -32,6 +33,7 @@ log="${TEST_TMPDIR:-/tmp}/serial.log"
 args=(--iso "$iso" --log "$log" --timeout 45)
 [ -n "$cpu" ] && args+=(--cpu "$cpu")
 [ -n "$smp" ] && args+=(--smp "$smp")
+args+=("${devices[@]+"${devices[@]}"}")
 com2_log="${TEST_TMPDIR:-/tmp}/com2.log"
 [ ${#com2_expects[@]} -ne 0 ] && args+=(--serial2 "$com2_log")
 start_ms=$(( $(date +%s%N) / 1000000 ))

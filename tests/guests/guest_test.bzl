@@ -33,7 +33,7 @@ def guest_system_iso(name, policy, run_ms = 0, extra_images = {}, testonly = Tru
         ],
     )
 
-def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, expect_com2 = [], verdict = "success", smp = 1):
+def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, expect_com2 = [], verdict = "success", smp = 1, devices = []):
     guest_system_iso(name = name + "_iso", policy = policy, run_ms = run_ms, extra_images = extra_images)
     boot_test(
         name = name,
@@ -43,5 +43,6 @@ def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_ima
         expect = expect,
         expect_com2 = expect_com2,
         smp = smp,
+        devices = devices,
         reject = reject + ["PANIC", "must not happen"],
     )

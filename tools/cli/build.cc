@@ -214,8 +214,11 @@ int RunBuild(const RunOptions& o) {
   if (o.timeout_seconds > 0) argv = {"timeout", "-k", "5", std::to_string(o.timeout_seconds)};
   argv.insert(argv.end(), {"qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64,+svm,+npt", "-smp", conf["cpus"].empty() ? "1" : conf["cpus"], "-m",
                            conf["memory_mib"].empty() ? "512" : conf["memory_mib"], "-display", "none", "-monitor", "none", "-no-reboot",
-                           "-nodefaults", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-drive",
-                           "file=" + (dir / "septum.iso").string() + ",media=cdrom,format=raw,readonly=on", "-boot", "d"});
+                           "-nodefaults", "-serial", "stdio"});
+  if (!o.serial2.empty()) argv.insert(argv.end(), {"-serial", "file:" + o.serial2});
+  argv.insert(argv.end(), {"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"});
+  for (const std::string& d : o.devices) argv.insert(argv.end(), {"-device", d});
+  argv.insert(argv.end(), {"-drive", "file=" + (dir / "septum.iso").string() + ",media=cdrom,format=raw,readonly=on", "-boot", "d"});
   const int status = Spawn(argv);
   switch (status) {
     case 33:

@@ -142,11 +142,19 @@ Exit status: 0 written, 1 the policy was rejected or cannot be compiled, 2 usage
 constexpr char kRunHelp[] = R"HELP(septum run — boot a `septum build` in QEMU
 
 Usage:
-  septum run DIR [--backend=svm] [--timeout S]
+  septum run DIR [--backend=svm] [--timeout S] [--device SPEC]... [--serial2 FILE]
 
 Boots DIR/septum.iso under QEMU TCG with AMD-V (-cpu qemu64,+svm,+npt) and the CPUs and memory
 of DIR/run.conf; the serial console (the kernel's log and every domain's console, prefixed
 [name]) streams to standard output. --backend=vmx (Bochs) is not implemented yet.
+
+Options:
+  --timeout S      stop the machine after S seconds (exit status 124)
+  --device SPEC    give the machine a QEMU device, e.g. `edu,addr=04.0` for the demo's edu0 at
+                   PCI 00:04.0 (repeatable); the kernel refuses to run if a PCI device of the
+                   policy is missing
+  --serial2 FILE   a second serial port (COM2, 0x2f8), written to FILE: what a domain that owns
+                   COM2 sends there
 
 Exit status: 0 the kernel ended the run with success, 1 with failure, 3 QEMU stopped without
 a verdict, 124 the timeout expired, 2 usage error or QEMU missing.
@@ -416,7 +424,7 @@ int Build(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-// septum run DIR [--backend=svm] [--timeout S]
+// septum run DIR [--backend=svm] [--timeout S] [--device SPEC]... [--serial2 FILE]
 int Run(const std::vector<std::string>& args) {
   cli::RunOptions o;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -428,6 +436,12 @@ int Run(const std::vector<std::string>& args) {
       o.backend = args[i].substr(10);
     } else if (args[i] == "--timeout" && i + 1 < args.size()) {
       if (!absl::SimpleAtoi(args[++i], &o.timeout_seconds) || o.timeout_seconds <= 0) return Usage("run: --timeout takes seconds (> 0)");
+    } else if (args[i] == "--device" && i + 1 < args.size()) {
+      if (args[++i].empty() || absl::StartsWith(args[i], "-")) return Usage("run: --device takes a QEMU device spec, e.g. edu,addr=04.0");
+      o.devices.push_back(args[i]);
+    } else if (args[i] == "--serial2" && i + 1 < args.size()) {
+      if (args[++i].empty()) return Usage("run: --serial2 takes a file name");
+      o.serial2 = args[i];
     } else if (absl::StartsWith(args[i], "-")) {
       return Usage(absl::StrCat("run: unknown option `", args[i], "`"));
     } else if (!o.dir.empty()) {
@@ -436,7 +450,7 @@ int Run(const std::vector<std::string>& args) {
       o.dir = args[i];
     }
   }
-  if (o.dir.empty()) return Usage("run: usage: septum run DIR [--backend=svm] [--timeout S]");
+  if (o.dir.empty()) return Usage("run: usage: septum run DIR [--backend=svm] [--timeout S] [--device SPEC]... [--serial2 FILE]");
   return cli::RunBuild(o);
 }
 

@@ -35,6 +35,11 @@ inline uint8_t Inb(uint16_t port) {
   asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
   return value;
 }
+inline uint32_t Inl(uint16_t port) {
+  uint32_t value;
+  asm volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+  return value;
+}
 
 inline uint64_t ReadCr0() {
   uint64_t v;

@@ -4,6 +4,8 @@
 #include "kernel/abi/paging.h"
 #include "kernel/lib/panic.h"
 
+extern "C" void septum_guest_interrupt_stub();  // entry.S
+
 namespace septum {
 namespace guest {
 namespace {
@@ -24,6 +26,22 @@ void WriteConsole(void*, const char* data, size_t length) {
     if (data[i] == '\n' || line_size == sizeof(line)) Flush();
   }
 }
+
+struct IdtGate {
+  uint16_t offset_low, selector;
+  uint8_t ist, type;
+  uint16_t offset_mid;
+  uint32_t offset_high, reserved;
+};
+static_assert(sizeof(IdtGate) == 16);
+struct [[gnu::packed]] TablePointer {
+  uint16_t limit;
+  uint64_t base;
+};
+
+alignas(16) const uint64_t kGdt[3] = {0, 0x00af9a000000ffff, 0x00cf92000000ffff};  // null, code64, data
+alignas(16) IdtGate idt[256];
+void (*interrupt_handler)() = nullptr;
 
 uint64_t ReadCr3() {
   uint64_t v;
@@ -82,6 +100,16 @@ bool MapLarge(uint64_t va) {
   return true;
 }
 
+void InstallInterruptHandler(uint8_t vector, void (*handler)()) {
+  interrupt_handler = handler;
+  const TablePointer gdt{sizeof(kGdt) - 1, reinterpret_cast<uint64_t>(kGdt)};
+  asm volatile("lgdt %0" ::"m"(gdt));
+  const uint64_t stub = reinterpret_cast<uint64_t>(&septum_guest_interrupt_stub);
+  idt[vector] = IdtGate{static_cast<uint16_t>(stub), 0x08, 0, 0x8e, static_cast<uint16_t>(stub >> 16), static_cast<uint32_t>(stub >> 32), 0};
+  const TablePointer pointer{sizeof(idt) - 1, reinterpret_cast<uint64_t>(idt)};
+  asm volatile("lidt %0" ::"m"(pointer));
+}
+
 }  // namespace guest
 
 // kernel/lib's checks call this: say so, then fault (the kernel contains the guest).
@@ -91,6 +119,11 @@ void Panic(const char* file, int line, const char* message) {
 }
 
 }  // namespace septum
+
+// entry.S's interrupt stub calls this with the caller-saved registers saved.
+extern "C" void GuestInterrupt() {
+  if (septum::guest::interrupt_handler) septum::guest::interrupt_handler();
+}
 
 extern "C" [[noreturn]] void GuestStart(const septum::start::StartInfo* start) {
   uint32_t eax = 0, ebx, ecx, edx;

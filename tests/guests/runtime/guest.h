@@ -40,6 +40,18 @@ void Print(StringView format, const Args&... args) {
   Format(Console(), format, args...);
 }
 
+// Device interrupts (kernel/abi/hypercall.h: the IRQ n of a device the domain owns arrives as
+// vector kGuestIrqVectorBase + n). InstallInterruptHandler loads the guest's own GDT (64-bit
+// code 0x08 and data 0x10, the selectors it already runs with) and IDT — the kernel starts a PV
+// guest with neither — and makes `vector` call `handler` (with interrupts off, as an interrupt
+// gate); any other vector has no gate, so it would fault. Interrupts stay off until
+// EnableInterrupts.
+void InstallInterruptHandler(uint8_t vector, void (*handler)());
+inline void EnableInterrupts() { asm volatile("sti" ::: "memory"); }
+inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
+// HLT with interrupts on: sleeps until a device interrupt (or the domain's next slot).
+inline void WaitForInterrupt() { asm volatile("sti; hlt" ::: "memory"); }
+
 // The domain's name from its start info.
 StringView Name(const start::StartInfo& start);
 

@@ -83,6 +83,13 @@ void InitGuest(Vmcb& v, GuestRegs& regs, const tables::DomainRecord& rec, uint32
   StoreRegs(v, regs);
 }
 
+void SetVirtualInterrupt(Vmcb& v, uint8_t vector) {
+  v.Set<uint8_t>(kIntVector, vector);
+  v.Set<uint32_t>(kIntControl, v.Get<uint32_t>(kIntControl) | kVIrq | (0xfu << kVIntrPrioShift) | kVIgnTpr);
+}
+
+bool VirtualInterruptPending(const Vmcb& v) { return (v.Get<uint32_t>(kIntControl) & kVIrq) != 0; }
+
 void StoreRegs(Vmcb& v, const GuestRegs& regs) {
   v.Set<uint64_t>(kRax, regs.rax);
   v.Set<uint64_t>(kRip, regs.rip);

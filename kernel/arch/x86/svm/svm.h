@@ -30,6 +30,13 @@ void InitGuest(Vmcb& vmcb, GuestRegs& regs, const tables::DomainRecord& record, 
 // arrive meanwhile are handled by the host (the timer flag) before this returns.
 ExitEvent Run(Vmcb& vmcb, GuestRegs& regs);
 
+// Makes `vector` the guest's virtual interrupt (V_IRQ with V_INTR_VECTOR, priority 15, its
+// TPR ignored: AMD APM Vol 2 §15.21.4): the CPU delivers it through the guest's IDT as soon as
+// the guest's RFLAGS.IF allows, and clears V_IRQ when it does.
+void SetVirtualInterrupt(Vmcb& vmcb, uint8_t vector);
+// Whether a virtual interrupt set earlier is still waiting for the guest to take it.
+bool VirtualInterruptPending(const Vmcb& vmcb);
+
 // Writes RAX, RIP, RSP, RFLAGS of `regs` back into the VMCB (after a dispatch changed them).
 void StoreRegs(Vmcb& vmcb, const GuestRegs& regs);
 

@@ -18,7 +18,8 @@ inline constexpr uint32_t kMsrpmBase = 0x048;
 inline constexpr uint32_t kTscOffset = 0x050;
 inline constexpr uint32_t kAsid = 0x058;                // 32 bits
 inline constexpr uint32_t kTlbControl = 0x05c;          // 8 bits
-inline constexpr uint32_t kIntControl = 0x060;          // V_INTR_MASKING is bit 24
+inline constexpr uint32_t kIntControl = 0x060;          // V_IRQ bit 8, V_INTR_PRIO 19:16, V_IGN_TPR 20, V_INTR_MASKING 24
+inline constexpr uint32_t kIntVector = 0x064;           // V_INTR_VECTOR, 8 bits
 inline constexpr uint32_t kExitCode = 0x070;
 inline constexpr uint32_t kExitInfo1 = 0x078;
 inline constexpr uint32_t kExitInfo2 = 0x080;
@@ -49,6 +50,7 @@ inline constexpr uint32_t kMisc2Vmrun = 1u << 0, kMisc2Vmmcall = 1u << 1, kMisc2
                           kMisc2Wbinvd = 1u << 9, kMisc2Monitor = 1u << 10, kMisc2Mwait = 1u << 11,
                           kMisc2MwaitArmed = 1u << 12, kMisc2Xsetbv = 1u << 13;
 inline constexpr uint32_t kVIntrMasking = 1u << 24;
+inline constexpr uint32_t kVIrq = 1u << 8, kVIntrPrioShift = 16, kVIgnTpr = 1u << 20;
 inline constexpr uint8_t kTlbFlushAll = 1;
 
 // Exit codes (Appendix C).
