@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # demo.sh — the main job: installs what is missing, builds the toolchain, the kernel and the
-# guest, builds the example policy policy/examples/pv_pair.policy (two PV domains on one CPU)
-# into a certified image with `septum build`, and boots it with `septum run`.
+# demo's guests, builds policy/examples/demo.policy (the example of POLICY_LANGUAGE.md: dom0,
+# worker and sandbox on two CPUs) into a certified image with `septum build`, and boots it
+# with `septum run`.
 #
 #   bash tools/demo.sh [--backend svm|vmx]
 #
 # `septum build` proves the policy (P01-P09), compiles the tables, proves the bytes (P10-P16),
-# and writes out/pv_pair/{septum.iso,tables.bin,certificate.json}. The kernel runs the schedule
-# for 1 s (kernel command line run=1000), each domain's console prefixed with its name, then
-# prints every domain's counters and ends the run; the exit status is the kernel's verdict.
+# and writes out/demo/{septum.iso,tables.bin,certificate.json}. The machine has two CPUs and
+# QEMU's edu device at PCI 00:04.0 (the policy's edu0, owned by worker). The kernel runs the
+# schedule for 1 s (kernel command line run=1000): the kernel's log and every domain's console
+# (prefixed [name]) on standard output, then what dom0 wrote to COM2, the serial port it owns
+# and drives itself (prefixed [dom0 on COM2]); then every CPU's slots and every domain's
+# counters. The exit status is the kernel's verdict.
 # svm (default): QEMU TCG with AMD-V. vmx: the same image under Bochs with Intel VT-x, where the
 # kernel boots, checks the tables and says running domains needs the AMD-V backend for now.
 set -euo pipefail
@@ -19,28 +23,36 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --backend) backend="$2"; shift 2 ;;
     --backend=*) backend="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 case "$backend" in svm|vmx) ;; *) echo "demo.sh: --backend must be svm or vmx, not '$backend'" >&2; exit 2 ;; esac
 
 bash tools/install-deps.sh
-bazel build //tools/cli:septum //kernel:septum //tools/build:mkiso //tests/guests:testguest
+bazel build //tools/cli:septum //kernel:septum //tools/build:mkiso //policy/examples/guests:images
 bin="$(bazel info bazel-bin 2>/dev/null)"
 septum="$bin/tools/cli/septum"
 
-# The policy names its images relative to itself: stage it with the guest it runs.
-src="out/pv_pair.src"
+# The policy names its images relative to itself (guests/dom0.elf, ...): stage it with them.
+src="out/demo.src"
+rm -rf "$src"
 mkdir -p "$src/guests"
-cp policy/examples/pv_pair.policy "$src/"
-cp "$bin/tests/guests/testguest.elf" "$src/guests/testguest.elf"
-echo "demo: septum build $src/pv_pair.policy -o out/pv_pair --cmdline run=1000"
-"$septum" build "$src/pv_pair.policy" -o out/pv_pair --kernel "$bin/kernel/septum.elf" --mkiso "$bin/tools/build/mkiso" \
+cp policy/examples/demo.policy "$src/"
+cp "$bin/policy/examples/guests/dom0.elf" "$bin/policy/examples/guests/worker.elf" "$bin/policy/examples/guests/sandbox.bin" "$src/guests/"
+echo "demo: septum build $src/demo.policy -o out/demo --cmdline run=1000"
+"$septum" build "$src/demo.policy" -o out/demo --kernel "$bin/kernel/septum.elf" --mkiso "$bin/tools/build/mkiso" \
   --cmdline run=1000
-echo "demo: out/pv_pair/certificate.json (head)"
-head -12 out/pv_pair/certificate.json
+echo "demo: out/demo/certificate.json (head)"
+head -12 out/demo/certificate.json
 case "$backend" in
-  svm) echo "demo: septum run out/pv_pair (QEMU, AMD-V: SVM + NPT)"; exec "$septum" run out/pv_pair --timeout 120 ;;
-  vmx) echo "demo: booting out/pv_pair/septum.iso under Bochs (Intel VT-x: VMX + EPT)"; exec bash tools/vm/bochs.sh --iso out/pv_pair/septum.iso ;;
+  svm)
+    echo "demo: septum run out/demo --device edu,addr=04.0 --serial2 out/demo/com2.log (QEMU, AMD-V: SVM + NPT, 2 CPUs)"
+    status=0
+    "$septum" run out/demo --timeout 120 --device edu,addr=04.0 --serial2 out/demo/com2.log || status=$?
+    echo "demo: what dom0 wrote to COM2 (out/demo/com2.log):"
+    tr -d '\r' < out/demo/com2.log | sed 's/^/[dom0 on COM2] /'
+    exit "$status"
+    ;;
+  vmx) echo "demo: booting out/demo/septum.iso under Bochs (Intel VT-x: VMX + EPT)"; exec bash tools/vm/bochs.sh --iso out/demo/septum.iso ;;
 esac

@@ -32,6 +32,10 @@
 //                  bystander where RIGHT would apply (stops it before a start, pauses it
 //                  before a resume), then calls RIGHT and prints the denial
 //   restarter      prints its restart count (self_info); faults on its first two runs
+//   irq_spy        shares a CPU with the owner of a device: takes every interrupt vector it
+//                  could be sent (0x20-0xff) and counts what arrives over 20 rounds (nothing
+//                  must), calls irq_ack for the device's IRQ 11 (denied), then reads the
+//                  device's MMIO at 0xfea00000 through its own page tables (a contained fault)
 #include "kernel/abi/paging.h"
 #include "tests/guests/runtime/guest.h"
 
@@ -99,10 +103,13 @@ constexpr uint64_t kMessages = 10000;
 
 uint64_t RingSlots(uint64_t channel_size) { return (channel_size - kRingHeader) / sizeof(RingMessage); }
 
-septum::hypercall::ChannelInfo PipeInfo(const septum::start::StartInfo& start) {
+// The channel end of `kind` (writer or reader) other than the pipe's, if any: with two CPUs the
+// reader acknowledges through a second channel (`acks`: its first 8 bytes hold how many
+// messages it has consumed), and the writer never gets more than the ring holds ahead of it.
+septum::hypercall::ChannelInfo EndInfo(const septum::start::StartInfo& start, uint8_t kind, StringView name) {
   septum::hypercall::ChannelInfo info{};
   for (uint32_t i = 0; i < start.region_count; ++i) {
-    if (start.regions[i].kind == septum::start::kChannelWriter || start.regions[i].kind == septum::start::kChannelReader) {
+    if (start.regions[i].kind == kind && StringView(reinterpret_cast<const char*>(start.regions[i].name)) == name) {
       septum::guest::Hypercall(Number::kChannelInfo, start.regions[i].channel, reinterpret_cast<uintptr_t>(&info), sizeof(info));
     }
   }
@@ -110,13 +117,28 @@ septum::hypercall::ChannelInfo PipeInfo(const septum::start::StartInfo& start) {
 }
 
 void ChannelWriter(const septum::start::StartInfo& start) {
-  const septum::hypercall::ChannelInfo info = PipeInfo(start);
+  const septum::hypercall::ChannelInfo info = EndInfo(start, septum::start::kChannelWriter, "pipe");
+  const septum::hypercall::ChannelInfo acks = EndInfo(start, septum::start::kChannelReader, "acks");
   const uint64_t slots = RingSlots(info.size);
   auto* published = reinterpret_cast<volatile uint64_t*>(info.guest);
   auto* ring = reinterpret_cast<volatile RingMessage*>(info.guest + kRingHeader);
-  Print("chan_writer: channel {} at {:#x}, {} slots; sending {} messages\n", info.channel, info.guest, slots, kMessages);
+  auto* consumed = reinterpret_cast<volatile uint64_t*>(acks.guest);
+  Print("chan_writer: channel {} at {:#x}, {} slots; sending {} messages{}\n", info.channel, info.guest, slots, kMessages,
+        acks.size ? ", acknowledged through `acks`" : "");
+  uint64_t waits = 0;
   for (uint64_t n = 0; n < kMessages;) {
-    for (uint64_t batch = 0; batch < slots / 2 && n < kMessages; ++batch, ++n) {
+    // Without acknowledgements half a ring per slot (the schedule lets the reader drain it);
+    // with them, as much as the reader has room for.
+    uint64_t room = slots / 2;
+    if (acks.size) {
+      room = slots - (n - *consumed);
+      if (room == 0) {
+        septum::guest::Hypercall(Number::kChannelWait, acks.channel, 100000000);
+        ++waits;
+        continue;
+      }
+    }
+    for (uint64_t batch = 0; batch < room && n < kMessages; ++batch, ++n) {
       volatile RingMessage& m = ring[n % slots];
       m.sequence = n;
       for (uint32_t i = 0; i < sizeof(m.payload); ++i) m.payload[i] = static_cast<uint8_t>(n + i);
@@ -124,13 +146,15 @@ void ChannelWriter(const septum::start::StartInfo& start) {
       *published = n + 1;
     }
     septum::guest::Hypercall(Number::kChannelNotify, info.channel);
-    septum::guest::Yield();
+    if (!acks.size) septum::guest::Yield();
   }
-  Print("chan_writer: sent {} messages\n", kMessages);
+  Print("chan_writer: sent {} messages ({} waits for room)\n", kMessages, waits);
 }
 
 void ChannelReader(const septum::start::StartInfo& start) {
-  const septum::hypercall::ChannelInfo info = PipeInfo(start);
+  const septum::hypercall::ChannelInfo info = EndInfo(start, septum::start::kChannelReader, "pipe");
+  const septum::hypercall::ChannelInfo acks = EndInfo(start, septum::start::kChannelWriter, "acks");
+  auto* consumed = reinterpret_cast<volatile uint64_t*>(acks.guest);
   const uint64_t slots = RingSlots(info.size);
   auto* published = reinterpret_cast<volatile uint64_t*>(info.guest);
   auto* ring = reinterpret_cast<volatile RingMessage*>(info.guest + kRingHeader);
@@ -153,6 +177,10 @@ void ChannelReader(const septum::start::StartInfo& start) {
         Print("chan_reader: message {} is wrong (sequence {})\n", next, m.sequence);
         return;
       }
+    }
+    if (acks.size) {
+      *consumed = next;
+      septum::guest::Hypercall(Number::kChannelNotify, acks.channel);
     }
   }
   Print("chan_reader: {} messages in order, content checked, {} waits, {} timeouts\n", next, waits, timeouts);
@@ -260,6 +288,23 @@ void Bystander(StringView name) {
 // The guest-physical end of the domain's first region (its RAM at 0x200000 in the test policies).
 uint64_t RamEnd(const septum::start::StartInfo& start) { return start.regions[0].guest + start.regions[0].size; }
 
+volatile uint64_t spied_interrupts = 0;
+void OnAnyInterrupt() { spied_interrupts = spied_interrupts + 1; }
+
+void IrqSpy() {
+  for (uint32_t v = septum::hypercall::kGuestIrqVectorBase; v <= 0xff; ++v) {
+    septum::guest::InstallInterruptHandler(static_cast<uint8_t>(v), &OnAnyInterrupt);
+  }
+  septum::guest::EnableInterrupts();
+  for (int round = 0; round < 20; ++round) septum::guest::Yield();
+  septum::guest::DisableInterrupts();
+  Print("irq_spy: {} interrupts in 20 rounds\n", spied_interrupts);
+  Print("irq_spy: irq_ack(11): {}\n", septum::guest::Hypercall(Number::kIrqAck, 11).status);
+  Print("irq_spy: reading the device's MMIO at 0xfea00000\n");
+  septum::guest::MapLarge(0xfea00000);
+  Print("irq_spy: read {:#x} (must not happen)\n", *reinterpret_cast<volatile uint32_t*>(0xfea00000));
+}
+
 void AttackBuffers(const septum::start::StartInfo& start) {
   const uint64_t end = RamEnd(start);
   const Status crossing = septum::guest::ConsoleWrite(reinterpret_cast<const void*>(end - 8), 16);
@@ -351,6 +396,8 @@ void GuestMain(const septum::start::StartInfo& start) {
     Print("outsider: channel_notify(0): {}; channel_info(0): {}\n", septum::guest::Hypercall(Number::kChannelNotify, 0).status,
           septum::guest::Hypercall(Number::kChannelInfo, 0, reinterpret_cast<uintptr_t>(&info), sizeof(info)).status);
     Bystander(name);
+  } else if (name == StringView("irq_spy")) {
+    IrqSpy();
   } else if (StartsWith(name, "lacks_")) {
     LacksRight(start, name);
   } else if (name == StringView("restarter")) {

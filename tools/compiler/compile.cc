@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "kernel/abi/hypercall.h"
 #include "kernel/abi/io_bitmaps.h"
 #include "kernel/abi/start_info.h"
 #include "kernel/abi/tables.h"
@@ -247,7 +248,16 @@ absl::StatusOr<Plan> MakePlan(const policy::System& s, const std::vector<Image>*
     } else {
       continue;
     }
-    for (const policy::Irq& irq : dev.irqs) p.routes.push_back({irq.number, owner, 0, cpu});
+    for (const policy::Irq& irq : dev.irqs) {
+      if (owner != tables::kKernelOwner && irq.number > hypercall::kMaxGuestIrq) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "device `%s`: IRQ %d cannot be delivered to its owner `%s`: a domain receives IRQ n as vector %#x + n, so IRQs above %d "
+            "have no vector; give the device an IRQ of at most %d",
+            dev.name, irq.number, s.domains[dev.owner.domain].name, hypercall::kGuestIrqVectorBase, hypercall::kMaxGuestIrq,
+            hypercall::kMaxGuestIrq));
+      }
+      p.routes.push_back({irq.number, owner, 0, cpu});
+    }
   }
   std::sort(p.routes.begin(), p.routes.end(), [](const tables::IrqRoute& a, const tables::IrqRoute& b) { return a.irq < b.irq; });
   // Vectors are per CPU (each CPU has its own IDT): the n-th route to a CPU, in IRQ order,

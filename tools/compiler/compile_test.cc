@@ -195,6 +195,45 @@ TEST(CompileTest, ValidatorCatchesTamperedTables) {
   ASSERT_FALSE(Result(r, "P14-records").counterexamples.empty());
   EXPECT_NE(Result(r, "P14-records").counterexamples[0].message.find("hypercall group bit of `sandbox`"), std::string::npos)
       << Result(r, "P14-records").counterexamples[0].message;
+  // edu0 (device record 2: com1, com2, edu0) handed to another domain: its owner field changes.
+  const tables::SectionEntry* devs = reader.Section(tables::SectionKind::kDevices);
+  r = tv::ValidateTables(*out.system,
+                         FlipAndReseal(blob, reader.header().load_address + devs->offset + 2 * sizeof(tables::DeviceRecord) +
+                                                 offsetof(tables::DeviceRecord, owner), 0),
+                         nullptr);
+  ASSERT_FALSE(Result(r, "P14-records").counterexamples.empty());
+  EXPECT_NE(Result(r, "P14-records").counterexamples[0].message.find("device table"), std::string::npos)
+      << Result(r, "P14-records").counterexamples[0].message;
+  // Its MMIO moved by 1 MiB (resource 4: com1 io, irq; com2 io, irq; edu0 mmio, irq).
+  const tables::SectionEntry* res = reader.Section(tables::SectionKind::kDeviceResources);
+  r = tv::ValidateTables(*out.system,
+                         FlipAndReseal(blob, reader.header().load_address + res->offset + 4 * sizeof(tables::DeviceResource) +
+                                                 offsetof(tables::DeviceResource, base) + 2, 4),
+                         nullptr);
+  ASSERT_FALSE(Result(r, "P14-records").counterexamples.empty());
+  EXPECT_NE(Result(r, "P14-records").counterexamples[0].message.find("device resource table"), std::string::npos)
+      << Result(r, "P14-records").counterexamples[0].message;
+}
+
+TEST(CompileTest, RefusesAnIrqADomainCannotReceive) {
+  const char* tmp = getenv("TEST_TMPDIR");
+  const std::string path = std::string(tmp ? tmp : "/tmp") + "/irq240.policy";
+  FILE* f = fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("system s {\n"
+        "  platform { cpus 1; memory at 0x0 size 256MiB; iommu none; }\n"
+        "  kernel { memory at 0x100000 size 8MiB; }\n"
+        "  device big { irq 240; }\n"
+        "  domain a { type pv; image \"a.elf\"; cpus 0; memory ram size 4MiB rwx; device big; }\n"
+        "  schedule { major 10ms; cpu 0 { a 10ms; } }\n"
+        "}\n",
+        f);
+  fclose(f);
+  const policy::CheckOutcome out = policy::CheckPolicyFile(path);
+  ASSERT_TRUE(out.accepted());
+  const absl::StatusOr<std::vector<uint8_t>> blob = CompileTables(*out.system, nullptr);
+  ASSERT_FALSE(blob.ok());
+  EXPECT_NE(blob.status().message().find("IRQ 240 cannot be delivered to its owner `a`"), std::string::npos) << blob.status().message();
 }
 
 TEST(CompileTest, DumpRefusesABrokenBlob) {

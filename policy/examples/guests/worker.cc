@@ -44,6 +44,10 @@ struct Ring {
   uint64_t next = 0;
 
   void Send(uint32_t kind, uint32_t n, uint64_t value) {
+    if (!published) {  // no channel in this system: say it on the console instead
+      if (kind == demo::kFactorial) Print("worker: {}! = {}\n", n, value);
+      return;
+    }
     if (next >= demo::kSlots) return;  // the ring is full: nothing more fits (results_ring.h)
     volatile demo::Record& r = records[next];
     r.sequence = next;
@@ -70,7 +74,7 @@ bool FindDevice(const septum::start::StartInfo& start, Ring* ring) {
       ring->channel = info.channel;
     }
   }
-  return edu != nullptr && ring->published != nullptr;
+  return edu != nullptr;
 }
 
 }  // namespace
@@ -78,7 +82,7 @@ bool FindDevice(const septum::start::StartInfo& start, Ring* ring) {
 void GuestMain(const septum::start::StartInfo& start) {
   Ring ring;
   if (!FindDevice(start, &ring)) {
-    Print("worker: my start info lists no `edu0` MMIO or no channel to write: nothing to do\n");
+    Print("worker: my start info lists no `edu0` MMIO: nothing to do\n");
     return;
   }
   const uint32_t id = Read(kId);

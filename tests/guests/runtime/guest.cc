@@ -85,12 +85,20 @@ uint64_t* LeafEntry(uint64_t va) {
   return nullptr;
 }
 
+// Page-table pages for MapLarge's missing levels (identity-mapped like the rest of the image).
+alignas(4096) uint64_t spare_tables[4][512];
+int spare_used = 0;
+
 bool MapLarge(uint64_t va) {
   const uint64_t base = va & ~(paging::kLargePageSize - 1);
   uint64_t table = ReadCr3() & paging::kAddressMask;
   for (unsigned level = paging::kLevels; level > 2; --level) {
-    const uint64_t entry = reinterpret_cast<uint64_t*>(table)[paging::IndexAt(base, level)];
-    if (!(entry & paging::npt::kPresent) || (entry & paging::npt::kLarge)) return false;
+    uint64_t& entry = reinterpret_cast<uint64_t*>(table)[paging::IndexAt(base, level)];
+    if (entry & paging::npt::kLarge) return false;
+    if (!(entry & paging::npt::kPresent)) {  // no table for it yet: take a spare page
+      if (spare_used == 4) return false;
+      entry = reinterpret_cast<uint64_t>(spare_tables[spare_used++]) | paging::npt::kPresent | paging::npt::kWritable | paging::npt::kUser;
+    }
     table = entry & paging::kAddressMask;
   }
   uint64_t& pd = reinterpret_cast<uint64_t*>(table)[paging::IndexAt(base, 2)];

@@ -61,7 +61,8 @@ StringView Name(const start::StartInfo& start);
 // null; an attack guest edits its own tables with it (the nested tables stay in force).
 uint64_t* LeafEntry(uint64_t va);
 // Maps the 2 MiB around `va` identity in the guest's own tables (PD entry, read-write-exec)
-// when no table maps it yet; returns false if the page directory for it does not exist.
+// when nothing maps it yet, adding missing directory levels from a few spare pages of its own;
+// returns false if something maps it already or the spares are used up.
 bool MapLarge(uint64_t va);
 
 }  // namespace septum::guest
