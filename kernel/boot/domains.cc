@@ -10,9 +10,10 @@
 // restarted (memory zeroed, image and start block loaded again) as its record says.
 //
 // Shared state: the domains' run-time state lives in system_view and is guarded by its lock
-// (kernel/core/control.h), as are which CPU runs which domain (Domain::cpu, Cpu::running) and
-// where a CPU idles (Cpu::idle_in). A domain is claimed by one CPU at a time, so its VMCB,
-// registers, FPU state and console line are only ever touched by that CPU.
+// (kernel/core/control.h); a CPU claims a domain (Domain::cpu, Cpu::running) and notes where it
+// idles (Cpu::idle_in) under that lock, and releases the claim with a release store. A domain
+// is claimed by one CPU at a time, so its VMCB, registers, FPU state and console line are only
+// ever touched by that CPU.
 #include "kernel/boot/domains.h"
 
 #include "kernel/abi/hypercall.h"
@@ -62,6 +63,7 @@ struct Domain {
   uint32_t last_cpu = kNoCpu;   // the CPU it last ran on: its TLB entries elsewhere may be stale
   bool gave_up = false;         // yield / HLT: off until the slot instance changes
   bool wakeable = false;        // a HLT with interrupts on: a device IRQ ends it within the slot
+  bool owns_irqs = false;       // some IRQ route names it: its exits look for IRQs to inject
   uint32_t gave_up_cpu = kNoCpu;
   SlotPosition given_up;
 };
@@ -87,7 +89,22 @@ struct Cpu {
   uint64_t idle_slots = 0;        // slots in which no domain ran
   uint32_t slots_run[kMaxDomains] = {};
   volatile bool done = false;     // left its plan at the end of the run
+  uint64_t armed_at = 0;          // when its timer is armed to fire (0: not armed, or it fired)
 };
+
+// Arms `cpu`'s timer for time `when` (now is `now`), unless it is armed for exactly then.
+void ArmAt(Cpu& cpu, uint64_t when, uint64_t now) {
+  if (when == cpu.armed_at) return;
+  x86::ArmTimer(when > now ? when - now : 1);
+  cpu.armed_at = when;
+}
+
+// Whether `cpu`'s timer fired since the last look (then it is no longer armed).
+bool TimerFired(Cpu& cpu) {
+  if (!x86::TakeTimerFired(cpu.index)) return false;
+  cpu.armed_at = 0;
+  return true;
+}
 
 Domain domains[kMaxDomains];
 DomainRuntime runtime[kMaxDomains];
@@ -342,21 +359,24 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
     if (flush) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
     flush = AsidsShared();
     uint32_t irq = 0;
-    if (!x86::svm::VirtualInterruptPending(vmcbs[d]) && runtime[d].irqs.TakeLowest(&irq)) {
+    if (dom.owns_irqs && !x86::svm::VirtualInterruptPending(vmcbs[d]) && runtime[d].irqs.TakeLowest(&irq)) {
       x86::svm::SetVirtualInterrupt(vmcbs[d], static_cast<uint8_t>(hypercall::kGuestIrqVectorBase + irq));
     }
     const ExitEvent event = x86::svm::Run(vmcbs[d], dom.regs);
     env.tsc = x86::ReadTsc();
     const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d], &system_view);
     x86::svm::StoreRegs(vmcbs[d], dom.regs);
-    const bool interruptible = (dom.regs.rflags & kRflagsIf) != 0;
     switch (action) {
       case ExitAction::kHalt:
-        if (interruptible && IrqWaiting(d)) break;  // an interrupt ends the HLT at once
-        [[fallthrough]];
+        dom.wakeable = (dom.regs.rflags & kRflagsIf) != 0;
+        if (dom.wakeable && IrqWaiting(d)) break;  // an interrupt ends the HLT at once
+        dom.gave_up = true;
+        dom.gave_up_cpu = cpu.index;
+        dom.given_up = pos;
+        return;
       case ExitAction::kEndSlot:
         dom.gave_up = true;
-        dom.wakeable = action == ExitAction::kHalt && interruptible;
+        dom.wakeable = false;
         dom.gave_up_cpu = cpu.index;
         dom.given_up = pos;
         return;
@@ -369,10 +389,10 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
         break;
     }
     if (StatusNow(d) != DomainStatus::kRunnable) return;  // a controller stopped or paused it
-    if (x86::TakeTimerFired()) {
+    if (TimerFired(cpu)) {
       const uint64_t now = x86::NowNs();
       if (now >= end_ns) return;
-      x86::ArmTimer(end_ns - now);  // early: keep going
+      ArmAt(cpu, end_ns, now);  // early: keep going
     }
   }
 }
@@ -393,13 +413,20 @@ bool GaveUpHere(Domain& dom, size_t d, const Cpu& cpu, const SlotPosition& pos) 
 // it), or idle. Claims the domain when it is to run.
 SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
   const uint32_t d = pos.domain;
+  // The common case after a yield, without the lock: a domain only this CPU runs gave up this
+  // slot (only this CPU writes those fields; what a controller does to it can wait for the slot).
+  if (d < domain_count && domains[d].plans == 1 && !domains[d].wakeable && domains[d].gave_up && domains[d].gave_up_cpu == cpu.index &&
+      SameSlot(domains[d].given_up, pos)) {
+    __atomic_store_n(&cpu.idle_in, d, __ATOMIC_RELAXED);
+    return SlotUse::kIdle;
+  }
   const LockGuard guard(system_view.lock);
   cpu.idle_in = tables::kNoDomain;
   if (d >= domain_count) return SlotUse::kIdle;
   Domain& dom = domains[d];
   DomainRuntime& r = runtime[d];
   SlotUse use = SlotUse::kIdle;
-  if (dom.cpu != kNoCpu) {
+  if (__atomic_load_n(&dom.cpu, __ATOMIC_ACQUIRE) != kNoCpu) {
     use = SlotUse::kIdle;  // it runs on another CPU now: one virtual CPU per domain
   } else if (r.status == DomainStatus::kStarting) {
     use = SlotUse::kLoad;
@@ -415,14 +442,16 @@ SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
   return use;
 }
 
+// Gives up the claim on domain d, without the lock: everything this CPU wrote of the domain is
+// published by the release store before another CPU can claim it (Decide's acquire load); a
+// kick that still finds `running` set is a harmless spurious IPI.
 void Release(Cpu& cpu, size_t d) {
   if (domains[d].plans > 1 && cpu.on_fpu == d) {  // it may run on another CPU next: leave its state in memory
     SaveFpu(fpu[d]);
     cpu.on_fpu = kMaxDomains;
   }
-  const LockGuard guard(system_view.lock);
-  domains[d].cpu = kNoCpu;
-  cpu.running = tables::kNoDomain;
+  __atomic_store_n(&cpu.running, tables::kNoDomain, __ATOMIC_RELAXED);
+  __atomic_store_n(&domains[d].cpu, kNoCpu, __ATOMIC_RELEASE);
 }
 
 // One CPU's plan, until the end of the run (forever without one). A CPU the schedule gives no
@@ -431,9 +460,9 @@ void RunCpu(Cpu& cpu) {
   while (cpu.plan.empty()) {
     const uint64_t now = x86::NowNs();
     if (run_end_ns && now >= run_end_ns) return;
-    x86::ArmTimer(run_end_ns ? run_end_ns - now : 1000000000);
+    ArmAt(cpu, run_end_ns ? run_end_ns : now + 1000000000, now);
     x86::WaitForInterrupt();
-    x86::TakeTimerFired();
+    TimerFired(cpu);
   }
   SlotPosition pos;  // pos.end == 0: no slot yet
   uint64_t end_ns = 0;
@@ -454,9 +483,9 @@ void RunCpu(Cpu& cpu) {
       uint64_t wake = end_ns;
       if (pos.domain < domain_count && WaitDeadline(runtime[pos.domain]) < wake) wake = WaitDeadline(runtime[pos.domain]);
       if (run_end_ns && run_end_ns < wake) wake = run_end_ns;
-      x86::ArmTimer(wake > now ? wake - now : 1);
+      ArmAt(cpu, wake, now);  // after a yield: armed for the slot's end already
       x86::WaitForInterrupt();
-      x86::TakeTimerFired();
+      TimerFired(cpu);
       continue;
     }
     const size_t d = pos.domain;
@@ -471,8 +500,7 @@ void RunCpu(Cpu& cpu) {
     }
     if (!slot_ran) ++cpu.slots_run[d];
     slot_ran = true;
-    now = x86::NowNs();
-    x86::ArmTimer(end_ns > now ? end_ns - now : 1);
+    ArmAt(cpu, end_ns, x86::NowNs());
     RunSlot(cpu, d, pos, end_ns);
     Release(cpu, d);
   }
@@ -712,6 +740,7 @@ void SetUpIrqs(const BlobView& blob, const Machine& machine) {
     st.gsi = line.gsi;
     st.masked = true;
     route_of_vector[r.cpu][r.vector] = static_cast<uint16_t>(i + 1);
+    domains[r.owner].owns_irqs = true;
     if (!x86::IoApicRoute(line.gsi, static_cast<uint8_t>(r.vector), cpus[r.cpu].apic_id, line.level, line.active_low, /*masked=*/true)) {
       Print("septum: IRQ {} (GSI {}) has no I/O APIC input on this machine\n", r.irq, line.gsi);
       Refuse("an IRQ of the policy has no interrupt controller input");

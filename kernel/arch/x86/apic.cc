@@ -116,8 +116,7 @@ void ArmTimer(uint64_t ns) {
   ApicWrite(kRegInitialCount, static_cast<uint32_t>(count));
 }
 
-bool TakeTimerFired() {
-  const uint32_t cpu = CpuIndex();
+bool TakeTimerFired(uint32_t cpu) {
   const bool fired = timer_fired[cpu];
   timer_fired[cpu] = false;
   return fired;

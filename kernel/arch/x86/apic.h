@@ -43,8 +43,9 @@ uint64_t NowNs();
 // the run loop re-arms).
 void ArmTimer(uint64_t ns);
 
-// Whether this CPU's timer interrupt came since the last call (and clears the flag).
-bool TakeTimerFired();
+// Whether the timer interrupt of CPU `cpu` (this one: CpuIndex()) came since the last call,
+// and clears the flag. The run loop passes its own index (no APIC read on the exit path).
+bool TakeTimerFired(uint32_t cpu);
 
 // Enables this CPU's local APIC (an application processor, after InterruptsInit ran on the
 // bootstrap one): spurious vector, TPR 0, the one-shot timer.
