@@ -161,7 +161,9 @@ bool IrqWaiting(size_t d) { return runtime[d].irqs.Any() || x86::svm::VirtualInt
 void KickDomain(void*, uint32_t domain) {
   const uint32_t self = x86::CpuIndex();
   for (uint32_t c = 0; c < cpu_count; ++c) {
-    if (c != self && (cpus[c].running == domain || cpus[c].idle_in == domain)) x86::SendIpi(cpus[c].apic_id, x86::kKickVector);
+    const bool there = __atomic_load_n(&cpus[c].running, __ATOMIC_RELAXED) == domain ||
+                       __atomic_load_n(&cpus[c].idle_in, __ATOMIC_RELAXED) == domain;
+    if (c != self && there) x86::SendIpi(cpus[c].apic_id, x86::kKickVector);
   }
 }
 
@@ -421,7 +423,7 @@ SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
     return SlotUse::kIdle;
   }
   const LockGuard guard(system_view.lock);
-  cpu.idle_in = tables::kNoDomain;
+  __atomic_store_n(&cpu.idle_in, tables::kNoDomain, __ATOMIC_RELAXED);
   if (d >= domain_count) return SlotUse::kIdle;
   Domain& dom = domains[d];
   DomainRuntime& r = runtime[d];
@@ -434,10 +436,10 @@ SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
     use = SlotUse::kRun;
   }
   if (use == SlotUse::kIdle) {
-    cpu.idle_in = d;
+    __atomic_store_n(&cpu.idle_in, d, __ATOMIC_RELAXED);
   } else {
-    dom.cpu = cpu.index;
-    cpu.running = d;
+    __atomic_store_n(&dom.cpu, cpu.index, __ATOMIC_RELAXED);
+    __atomic_store_n(&cpu.running, d, __ATOMIC_RELAXED);
   }
   return use;
 }

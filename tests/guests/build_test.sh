@@ -2,7 +2,8 @@
 # build_test.sh SEPTUM KERNEL MKISO GUEST POLICY — `septum build` and `septum run` end to end:
 # the certificate says what was built (every hash checked against the files), a second build
 # replaces the first, a failing build writes nothing and leaves the earlier build intact, and
-# `septum run` reports the kernel's verdict as its exit status.
+# `septum run` reports the kernel's verdict as its exit status (and passes --device and
+# --serial2 on to the machine).
 set -uo pipefail
 septum="$1" kernel="$2" mkiso="$3" guest="$4" policy="$5"
 work="${TEST_TMPDIR:-$(mktemp -d)}/build"
@@ -47,6 +48,17 @@ first_iso=$(sha256sum "$work/out/septum.iso" | cut -d' ' -f1)
 status=$?
 [ "$status" -eq 0 ] || fail "septum run exited $status, not 0"
 tr -d '\r' < "$work/run.log" | grep -q '^\[bystander_b\] bystander_b round 1$' || fail "septum run did not stream the guests' console"
+
+# The machine's extras: a device and a second serial port reach QEMU (the file COM2 writes to
+# is there after the run; the PCI device answers, though this policy gives it to no one).
+"$septum" run "$work/out" --timeout 60 --device edu,addr=04.0 --serial2 "$work/com2.log" > "$work/run2.log" 2>&1
+status=$?
+[ "$status" -eq 0 ] || fail "septum run with --device and --serial2 exited $status, not 0: $(tail -3 "$work/run2.log")"
+[ -f "$work/com2.log" ] || fail "septum run --serial2 did not give the machine a second serial port"
+"$septum" run "$work/out" --device > /dev/null 2>&1
+[ $? -eq 2 ] || fail "run accepted --device without a device"
+"$septum" run "$work/out" --device -x > /dev/null 2>&1
+[ $? -eq 2 ] || fail "run accepted an option as a --device spec"
 
 # A build that fails (an image that is not there) writes nothing and keeps the earlier one.
 rm "$work/src/testguest.elf"
