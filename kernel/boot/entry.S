@@ -91,6 +91,13 @@ septum_entry32:
         addl $8, %edi
         loop 2b
 
+        movl $entry64, %edi
+        jmp enter_long_mode
+
+        // Into long mode on the boot page tables and GDT, then on to the 64-bit code at EDI;
+        // no stack needed. Both the bootstrap CPU and every AP come through here (AMD APM Vol 2
+        // §14.6.1, Intel SDM Vol 3A §10.8.5). DS must be a flat data segment.
+enter_long_mode:
         movl %cr4, %eax
         orl $CR4_PAE, %eax
         movl %eax, %cr4
@@ -103,9 +110,8 @@ septum_entry32:
         movl %cr0, %eax
         orl $(CR0_PE | CR0_WP | CR0_PG), %eax
         movl %eax, %cr0
-
         lgdt boot_gdt_pointer
-        ljmp $0x08, $entry64
+        ljmp $0x08, $long_mode64
 
 no_long_mode:
         movl $no_long_mode_message, %esi
@@ -129,7 +135,7 @@ no_long_mode:
         jmp 6b
 
         .code64
-entry64:
+long_mode64:
         movw $0x10, %ax
         movw %ax, %ds
         movw %ax, %es
@@ -137,6 +143,10 @@ entry64:
         xorw %ax, %ax
         movw %ax, %fs
         movw %ax, %gs
+        movl %edi, %edi                       // the upper halves are undefined after the switch
+        jmp *%rdi
+
+entry64:
         movq $boot_stack_top, %rsp
         movl %ebp, %edi                       // zero-extends: KernelEntry(magic, mbi)
         movl %esi, %esi
@@ -146,38 +156,20 @@ entry64:
         hlt
         jmp 7b
 
-        // An application processor, in 32-bit protected mode from the trampoline: the same steps
-        // into long mode as the bootstrap CPU took, on its page tables.
+        // An application processor, in 32-bit protected mode from the trampoline: into long mode
+        // the way the bootstrap CPU went.
         .code32
         .global septum_ap_entry32
 septum_ap_entry32:
-        movw $0x10, %ax
+        movw $0x10, %ax                       // flat data: the real-mode segment bases are gone
         movw %ax, %ds
         movw %ax, %es
         movw %ax, %ss
-        movl %cr4, %eax
-        orl $CR4_PAE, %eax
-        movl %eax, %cr4
-        movl $boot_pml4, %eax
-        movl %eax, %cr3
-        movl $MSR_EFER, %ecx
-        rdmsr
-        orl $(EFER_LME | EFER_NXE), %eax
-        wrmsr
-        movl %cr0, %eax
-        orl $(CR0_PE | CR0_WP | CR0_PG), %eax
-        movl %eax, %cr0
-        ljmp $0x08, $ap_entry64
+        movl $ap_entry64, %edi
+        jmp enter_long_mode
 
         .code64
 ap_entry64:
-        movw $0x10, %ax
-        movw %ax, %ds
-        movw %ax, %es
-        movw %ax, %ss
-        xorw %ax, %ax
-        movw %ax, %fs
-        movw %ax, %gs
         movq septum_ap_stack_top(%rip), %rsp  // set by the bootstrap CPU for this AP (smp.cc)
         xorl %ebp, %ebp
         call ApEntry

@@ -192,15 +192,6 @@ void ChannelReader(const septum::start::StartInfo& start) {
   Print("chan_reader: wrote (must not happen)\n");
 }
 
-const char* StateName(uint32_t state) {
-  switch (static_cast<septum::hypercall::DomainState>(state)) {
-    case septum::hypercall::DomainState::kStopped: return "stopped";
-    case septum::hypercall::DomainState::kRunning: return "running";
-    case septum::hypercall::DomainState::kPaused: return "paused";
-  }
-  return "?";
-}
-
 const char* CallName(Number n) {
   switch (n) {
     case Number::kDomainStart: return "start";
@@ -219,7 +210,7 @@ void Query(uint32_t target, StringView name) {
   septum::hypercall::DomainQuery q{};
   const Status st = septum::guest::Hypercall(Number::kDomainQuery, target, reinterpret_cast<uintptr_t>(&q), sizeof(q)).status;
   if (st == Status::kOk) {
-    Print("controller: query {}: {}, {} hypercalls, {} denied, {} faults\n", name, StateName(q.state), q.hypercalls, q.denied, q.faults);
+    Print("controller: query {}: {}, {} hypercalls, {} denied, {} faults\n", name, septum::guest::DomainStateName(q.state), q.hypercalls, q.denied, q.faults);
   } else {
     Print("controller: query {}: {}\n", name, st);
   }

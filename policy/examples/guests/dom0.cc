@@ -35,15 +35,6 @@ void Com2(StringView text) {
   }
 }
 
-const char* StateName(uint32_t state) {
-  switch (static_cast<septum::hypercall::DomainState>(state)) {
-    case septum::hypercall::DomainState::kStopped: return "stopped";
-    case septum::hypercall::DomainState::kRunning: return "running";
-    case septum::hypercall::DomainState::kPaused: return "paused";
-  }
-  return "?";
-}
-
 void Query(uint32_t target, StringView name) {
   septum::hypercall::DomainQuery q{};
   const Status st = Hypercall(Number::kDomainQuery, target, reinterpret_cast<uintptr_t>(&q), sizeof(q)).status;
@@ -51,7 +42,7 @@ void Query(uint32_t target, StringView name) {
     Print("dom0: query {}: {}\n", name, st);
     return;
   }
-  Print("dom0: query {}: {}, {} exits, {} hypercalls, {} denied, {} faults, {} restarts\n", name, StateName(q.state), q.exits,
+  Print("dom0: query {}: {}, {} exits, {} hypercalls, {} denied, {} faults, {} restarts\n", name, septum::guest::DomainStateName(q.state), q.exits,
         q.hypercalls, q.denied, q.faults, q.restarts);
 }
 

@@ -63,6 +63,15 @@ CallResult Hypercall(hypercall::Number number, uint64_t arg0, uint64_t arg1, uin
 
 Sink Console() { return Sink(&WriteConsole, nullptr); }
 
+const char* DomainStateName(uint32_t state) {
+  switch (static_cast<hypercall::DomainState>(state)) {
+    case hypercall::DomainState::kStopped: return "stopped";
+    case hypercall::DomainState::kRunning: return "running";
+    case hypercall::DomainState::kPaused: return "paused";
+  }
+  return "?";
+}
+
 StringView Name(const start::StartInfo& start) {
   size_t n = 0;
   while (n < sizeof(start.name) && start.name[n]) ++n;

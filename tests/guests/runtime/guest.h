@@ -52,6 +52,9 @@ inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
 // HLT with interrupts on: sleeps until a device interrupt (or the domain's next slot).
 inline void WaitForInterrupt() { asm volatile("sti; hlt" ::: "memory"); }
 
+// A DomainState (domain_query) in words: "stopped", "running", "paused".
+const char* DomainStateName(uint32_t state);
+
 // The domain's name from its start info.
 StringView Name(const start::StartInfo& start);
 
