@@ -123,6 +123,7 @@ uint64_t run_end_ns = 0;     // 0: run forever
 Span<const tables::IrqRoute> irq_routes;
 Route route_state[kMaxRoutes];
 uint16_t route_of_vector[x86::kMaxCpus][256];  // route index + 1 by (CPU, vector); 0: none
+bool irq_of_inert_device[256];  // the IRQs of PCI devices that could not be set up: never unmasked
 Madt madt;                   // read once, if the CPUs or the IRQ routes need it
 bool madt_read = false;
 volatile bool go = false;    // the bootstrap CPU's word to the APs: the schedule starts
@@ -625,8 +626,11 @@ StringView DeviceName(const tables::DeviceRecord& dev) {
 
 void PrintPci(uint32_t bdf) { Print("{:02x}:{:02x}.{}", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7); }
 
-// Every PCI device of the device table is put into the state its record says (kernel/core/pci);
-// every other PCI device found on the buses loses bus mastering: no device masters memory.
+// Every PCI device of the device table is put into the state its record says (kernel/core/pci).
+// One that is missing, or that does not fit its record (a BAR too big for its ranges, another
+// IRQ than the policy's), is left switched off — its owner runs without it, everything else
+// runs — and said so. Every other PCI device found on the buses loses bus mastering: no device
+// masters memory.
 void SetUpDevices(const BlobView& blob) {
   const Span<const tables::DeviceRecord> devices = SectionArray<tables::DeviceRecord>(blob, tables::SectionKind::kDevices);
   const Span<const tables::DeviceResource> resources = SectionArray<tables::DeviceResource>(blob, tables::SectionKind::kDeviceResources);
@@ -647,10 +651,18 @@ void SetUpDevices(const BlobView& blob) {
     const PciSetup set = SetUpPciDevice(pci, dev, mine);
     Print("septum: device `{}` (pci ", name);
     PrintPci(dev.pci);
-    if (set.status != Status::kOk) {
-      Print(", {:04x}:{:04x}, interrupt line {}) cannot be given to `{}`: {}\n", set.vendor, set.device_id, set.interrupt_line,
-            OwnerName(dev.owner), set.problem);
-      Refuse("a device of the policy cannot be handed to its owner");
+    if (set.status != Status::kOk) {  // fail closed for this device only: the other domains run
+      for (const tables::DeviceResource& r : mine) {
+        if (r.kind == tables::kResourceIrq && r.base < 256) irq_of_inert_device[r.base] = true;
+      }
+      if (set.status == Status::kNotFound) {
+        Print(") is not on this machine: `{}` runs without it\n", OwnerName(dev.owner));
+      } else {
+        Print(", {:04x}:{:04x}, interrupt line {}) cannot be given to `{}`: {}; it stays switched off (no decoding, no bus "
+              "mastering, its IRQ masked)\n",
+              set.vendor, set.device_id, set.interrupt_line, OwnerName(dev.owner), set.problem);
+      }
+      continue;
     }
     Print(", {:04x}:{:04x}) given to `{}`:", set.vendor, set.device_id, OwnerName(dev.owner));
     for (uint32_t i = 0; i < kPciBars; ++i) {
@@ -728,6 +740,10 @@ void SetUpIrqs(const BlobView& blob, const Machine& machine) {
   for (size_t i = 0; i < irq_routes.size(); ++i) {
     const tables::IrqRoute& r = irq_routes[i];
     if (r.owner >= domain_count) continue;
+    if (r.irq < 256 && irq_of_inert_device[r.irq]) {
+      Print("septum: irq {} of `{}` stays masked: its device is switched off\n", r.irq, OwnerName(r.owner));
+      continue;
+    }
     if (r.cpu >= cpu_count) {
       Print("septum: IRQ {} of `{}` is routed to CPU {}, which runs no plan and was not started\n", r.irq, OwnerName(r.owner), r.cpu);
       Refuse("an IRQ is routed to a CPU the schedule does not use");

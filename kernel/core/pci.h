@@ -8,7 +8,8 @@
 // decoding are enabled only for what was placed; bus mastering stays OFF — DMA isolation (the
 // IOMMU tables are in the blob, the kernel does not program the IOMMU yet) is a later issue, so
 // no device may master memory in this version. A device whose BARs do not fit its ranges, or
-// whose interrupt line (as the firmware routed it) is not the policy's IRQ, is refused.
+// whose interrupt line (as the firmware routed it) is not the policy's IRQ, is refused: it is
+// left with decoding, bus mastering and INTx off (the kernel keeps its IRQ masked).
 //
 // Hardware reaches this code only through PciConfig (the kernel's is port I/O 0xcf8/0xcfc);
 // host tests use a fake configuration space. Pure: host-tested (pci_test).

@@ -151,8 +151,8 @@ of DIR/run.conf; the serial console (the kernel's log and every domain's console
 Options:
   --timeout S      stop the machine after S seconds (exit status 124)
   --device SPEC    give the machine a QEMU device, e.g. `edu,addr=04.0` for the demo's edu0 at
-                   PCI 00:04.0 (repeatable); the kernel refuses to run if a PCI device of the
-                   policy is missing
+                   PCI 00:04.0 (repeatable); a PCI device of the policy that the machine lacks
+                   stays off and its owner runs without it
   --serial2 FILE   a second serial port (COM2, 0x2f8), written to FILE: what a domain that owns
                    COM2 sends there
 
