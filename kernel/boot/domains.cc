@@ -22,8 +22,8 @@
 #include "kernel/arch/x86/ioapic.h"
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
-#include "kernel/arch/x86/svm/svm.h"
 #include "kernel/boot/smp.h"
+#include "kernel/boot/vcpu.h"
 #include "kernel/core/acpi.h"
 #include "kernel/core/channel.h"
 #include "kernel/core/control.h"
@@ -108,7 +108,11 @@ bool TimerFired(Cpu& cpu) {
 
 Domain domains[kMaxDomains];
 DomainRuntime runtime[kMaxDomains];
-x86::svm::Vmcb vmcbs[kMaxDomains];
+struct alignas(4096) Page {
+  uint8_t bytes[4096];
+};
+Page vcpu_pages[kMaxDomains];  // each domain's VMCB or VMCS
+Vcpu vcpus[kMaxDomains];
 FpuState fpu[kMaxDomains];
 size_t domain_count = 0;
 Cpu cpus[x86::kMaxCpus];
@@ -149,13 +153,15 @@ void ResetFpu(FpuState& s) {
 void SaveFpu(FpuState& s) { asm volatile("fxsave64 %0" : "=m"(s.bytes) : : "memory"); }
 void LoadFpu(const FpuState& s) { asm volatile("fxrstor64 %0" : : "m"(s.bytes) : "memory"); }
 
-uint32_t AsidOf(size_t d) { return 1 + static_cast<uint32_t>(d % (asid_count - 1)); }
-bool AsidsShared() { return domain_count > asid_count - 1; }
+// The domain's TLB tag: an SVM ASID (shared round-robin when the CPU has fewer than domains:
+// then every entry flushes), or a VMX VPID (one each).
+uint32_t TagOf(size_t d) { return Backend() == VirtBackend::kSvm ? 1 + static_cast<uint32_t>(d % (asid_count - 1)) : static_cast<uint32_t>(d + 1); }
+bool TagsShared() { return Backend() == VirtBackend::kSvm && domain_count > asid_count - 1; }
 
 DomainStatus StatusNow(size_t d) { return __atomic_load_n(&runtime[d].status, __ATOMIC_RELAXED); }
 
 // Whether a device IRQ waits for domain d: recorded, or already set as its virtual interrupt.
-bool IrqWaiting(size_t d) { return runtime[d].irqs.Any() || x86::svm::VirtualInterruptPending(vmcbs[d]); }
+bool IrqWaiting(size_t d) { return runtime[d].irqs.Any() || VirtualInterruptPending(vcpus[d]); }
 
 // SystemView::kick: an IPI to the CPU that runs `domain` or idles in its slot, if that is not
 // this CPU (called with system_view.lock held).
@@ -182,7 +188,8 @@ bool StartDomain(size_t d) {
     runtime[d].status = DomainStatus::kStopped;
     return false;
   }
-  x86::svm::InitGuest(vmcbs[d], dom.regs, *dom.record, AsidOf(d), /*flush_tlb=*/true);
+  Cpu& cpu = ThisCpu();
+  InitGuest(vcpus[d], dom.regs, *dom.record, cpu.index);
   ResetFpu(fpu[d]);
   runtime[d].irqs.Clear();
   for (size_t i = 0; i < irq_routes.size(); ++i) {  // its device lines: open again, nothing pending
@@ -190,7 +197,6 @@ bool StartDomain(size_t d) {
       x86::IoApicMask(route_state[i].gsi, false);
     }
   }
-  Cpu& cpu = ThisCpu();
   if (cpu.on_fpu == d) cpu.on_fpu = kMaxDomains;  // the CPU holds the previous run's state: load the reset one
   {
     const LockGuard guard(system_view.lock);
@@ -356,19 +362,17 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
   env.clock = x86::Clock();
   env.slot_end_ns = end_ns;
   env.restarts = runtime[d].restarts;
-  bool flush = AsidsShared() || dom.last_cpu != cpu.index;
+  bool flush = TagsShared() || dom.last_cpu != cpu.index;
   dom.last_cpu = cpu.index;
   for (;;) {
-    if (flush) vmcbs[d].Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
-    flush = AsidsShared();
     uint32_t irq = 0;
-    if (dom.owns_irqs && !x86::svm::VirtualInterruptPending(vmcbs[d]) && runtime[d].irqs.TakeLowest(&irq)) {
-      x86::svm::SetVirtualInterrupt(vmcbs[d], static_cast<uint8_t>(hypercall::kGuestIrqVectorBase + irq));
+    if (dom.owns_irqs && !VirtualInterruptPending(vcpus[d]) && runtime[d].irqs.TakeLowest(&irq)) {
+      SetVirtualInterrupt(vcpus[d], static_cast<uint8_t>(hypercall::kGuestIrqVectorBase + irq));
     }
-    const ExitEvent event = x86::svm::Run(vmcbs[d], dom.regs);
+    const ExitEvent event = RunGuest(vcpus[d], dom.regs, cpu.index, flush);
+    flush = TagsShared();
     env.tsc = x86::ReadTsc();
     const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d], &system_view);
-    x86::svm::StoreRegs(vmcbs[d], dom.regs);
     switch (action) {
       case ExitAction::kHalt:
         dom.wakeable = (dom.regs.rflags & kRflagsIf) != 0;
@@ -449,9 +453,12 @@ SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
 // published by the release store before another CPU can claim it (Decide's acquire load); a
 // kick that still finds `running` set is a harmless spurious IPI.
 void Release(Cpu& cpu, size_t d) {
-  if (domains[d].plans > 1 && cpu.on_fpu == d) {  // it may run on another CPU next: leave its state in memory
-    SaveFpu(fpu[d]);
-    cpu.on_fpu = kMaxDomains;
+  if (domains[d].plans > 1) {  // it may run on another CPU next: leave its state in memory
+    if (cpu.on_fpu == d) {
+      SaveFpu(fpu[d]);
+      cpu.on_fpu = kMaxDomains;
+    }
+    LeaveCpu(vcpus[d], cpu.index);
   }
   __atomic_store_n(&cpu.running, tables::kNoDomain, __ATOMIC_RELAXED);
   __atomic_store_n(&domains[d].cpu, kNoCpu, __ATOMIC_RELEASE);
@@ -511,7 +518,10 @@ void RunCpu(Cpu& cpu) {
 }
 
 void PrepareCpu(uint32_t c) {
-  x86::svm::Enable(c);
+  if (!EnableVirtualization(c)) {
+    Print("septum: cpu {}: VMXON failed (VM-instruction error {})\n", c, x86::vmx::InstructionError());
+    Refuse("hardware virtualization cannot be turned on");
+  }
   x86::WriteCr4(x86::ReadCr4() | kCr4Osfxsr);  // FXSAVE/FXRSTOR cover the SSE registers
 }
 
@@ -775,13 +785,19 @@ void SetUpIrqs(const BlobView& blob, const Machine& machine) {
 
 void RunDomains(const BlobView& blob, const Machine& machine) {
   using tables::SectionKind;
-  if (machine.caps.backend != VirtBackend::kSvm) {
-    Refuse("running domains needs the AMD-V backend in this version; the VT-x backend is not implemented yet");
+  const char* problem = "";
+  if (!SelectBackend(machine.caps.backend, &problem)) {
+    Print("septum: the {} backend cannot run domains on this CPU: {}\n", BackendName(machine.caps.backend), problem);
+    Refuse("the CPU's virtualization lacks what Septum needs");
   }
   const Span<const tables::DomainRecord> records = SectionArray<tables::DomainRecord>(blob, SectionKind::kDomains);
   if (records.size() > kMaxDomains) Refuse("the tables hold more domains than this kernel supports (64)");
   domain_count = records.size();
-  for (size_t d = 0; d < domain_count; ++d) domains[d].record = &records[d];
+  asid_count = machine.caps.svm_asids > 1 ? machine.caps.svm_asids : 2;
+  for (size_t d = 0; d < domain_count; ++d) {
+    domains[d].record = &records[d];
+    BindVcpu(vcpus[d], &vcpu_pages[d], TagOf(d));
+  }
   ram_ranges = machine.ram;
   channel_table = SectionArray<tables::ChannelRecord>(blob, SectionKind::kChannels);
   system_view.records = records;
@@ -800,7 +816,6 @@ void RunDomains(const BlobView& blob, const Machine& machine) {
   for (uint32_t c = 0; c < x86::kMaxCpus; ++c) cpus[c].index = c;
   run_end_ns = machine.run_ns;
 
-  asid_count = machine.caps.svm_asids > 1 ? machine.caps.svm_asids : 2;
   const x86::ClockRates rates = x86::InterruptsInit();
   PrepareCpu(0);
   Print("septum: clock: TSC {} kHz, APIC timer {} kHz; major frame {} us\n", rates.tsc_hz / 1000, rates.apic_timer_hz / 1000,

@@ -8,8 +8,9 @@
 //     the local APIC / IOAPIC MMIO below 4 GiB): PML4[0] -> PDPT[0..3] -> 4 page directories;
 //   - CR4.PAE, EFER.LME + EFER.NXE, CR0.PG|WP (AMD APM Vol 2 §14.6.1 "Activating Long Mode",
 //     Intel SDM Vol 3A §10.8.5);
-//   - a GDT with a 64-bit code segment (0x08), a data segment (0x10) and a 32-bit code segment
-//     (0x18, for the application processors' way through protected mode).
+//   - a GDT with a 64-bit code segment (0x08), a data segment (0x10), a 32-bit code segment
+//     (0x18, for the application processors' way through protected mode) and room for a TSS
+//     descriptor (0x20: VT-x requires a host TR selector; the TSS itself is never used).
 // It also holds the application processors' path into long mode (see kernel/boot/smp.h): a
 // real-mode trampoline that the bootstrap CPU copies below 1 MiB, and septum_ap_entry32, which
 // takes an AP from 32-bit protected mode onto the same page tables and GDT and into ApEntry.
@@ -201,13 +202,6 @@ ap_gdt_pointer:
 septum_ap_trampoline_end:
         .code64
 
-        .balign 8
-boot_gdt:
-        .quad 0                               // null
-        .quad 0x00af9a000000ffff              // 0x08: 64-bit code, DPL 0 (SDM Vol 3A §3.4.5)
-        .quad 0x00cf92000000ffff              // 0x10: data, DPL 0
-        .quad 0x00cf9a000000ffff              // 0x18: 32-bit code, DPL 0 (APs only)
-boot_gdt_end:
 boot_gdt_pointer:
         .short boot_gdt_end - boot_gdt - 1
         .quad boot_gdt
@@ -215,6 +209,20 @@ no_long_mode_message:
         .asciz "septum: this CPU has no long mode (x86-64); cannot boot\r\nseptum: end of run: failure\r\n"
 shutdown_word:
         .asciz "Shutdown"
+
+        // The GDT is writable: kernel/arch/x86/idt.cc fills in the TSS descriptor at 0x20 (its
+        // base is known only at link time, split across the descriptor's fields).
+        .section .data
+        .balign 16
+        .global septum_boot_gdt
+septum_boot_gdt:
+boot_gdt:
+        .quad 0                               // null
+        .quad 0x00af9a000000ffff              // 0x08: 64-bit code, DPL 0 (SDM Vol 3A §3.4.5)
+        .quad 0x00cf92000000ffff              // 0x10: data, DPL 0
+        .quad 0x00cf9a000000ffff              // 0x18: 32-bit code, DPL 0 (APs only)
+        .quad 0, 0                            // 0x20: 64-bit TSS (16 bytes), filled in at boot
+boot_gdt_end:
 
         .section .bss
         .balign 4096

@@ -176,6 +176,7 @@ extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
   RunGlobalConstructors();
   x86::SerialInit();
   x86::IdtInit();
+  x86::TssInit();
   Print("\nSeptum separation kernel {} (abi {}) on x86-64\n", kKernelVersion, kAbiVersion);
   ReadBootInfo(magic, mbi_address);
   RunSelfTests();

@@ -69,6 +69,22 @@ inline uint64_t ReadTsc() {
 }
 
 inline void WriteCr4(uint64_t v) { asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+inline void WriteCr0(uint64_t v) { asm volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
+
+struct [[gnu::packed]] DescriptorTable {
+  uint16_t limit;
+  uint64_t base;
+};
+inline DescriptorTable ReadGdtr() {
+  DescriptorTable t;
+  asm volatile("sgdt %0" : "=m"(t));
+  return t;
+}
+inline DescriptorTable ReadIdtr() {
+  DescriptorTable t;
+  asm volatile("sidt %0" : "=m"(t));
+  return t;
+}
 
 inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
 

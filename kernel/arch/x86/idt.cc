@@ -7,6 +7,7 @@
 #include "kernel/lib/panic.h"
 
 extern "C" const uint64_t septum_isr_table[32];  // isr.S
+extern "C" uint64_t septum_boot_gdt[6];           // kernel/boot/entry.S
 extern "C" const char septum_irq_stubs[];        // isr.S: 16-byte stubs for vectors 32..255
 
 namespace septum::x86 {
@@ -34,6 +35,7 @@ constexpr uint16_t kKernelCodeSelector = 0x08;  // boot GDT in kernel/boot/entry
 constexpr uint8_t kInterruptGatePresentDpl0 = 0x8e;
 
 alignas(16) IdtGate idt[256];
+alignas(16) uint8_t tss[104];  // a 64-bit TSS (SDM Vol 3A §8.7): all zero, never used
 
 constexpr const char* kVectorNames[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -56,6 +58,15 @@ void IdtInit() {
   }
   IdtLoad();
 }
+
+void TssInit() {
+  // A 64-bit TSS descriptor, type 9 (available), present, limit 103 (SDM Vol 3A §8.2.3).
+  const uint64_t base = reinterpret_cast<uint64_t>(tss);
+  septum_boot_gdt[kTssSelector / 8] = (sizeof(tss) - 1) | (base & 0xffffff) << 16 | uint64_t{0x89} << 40 | ((base >> 24) & 0xff) << 56;
+  septum_boot_gdt[kTssSelector / 8 + 1] = base >> 32;
+}
+
+uint64_t TssBase() { return reinterpret_cast<uint64_t>(tss); }
 
 void IdtLoad() {
   const IdtPointer pointer{sizeof(idt) - 1, reinterpret_cast<uint64_t>(&idt[0])};

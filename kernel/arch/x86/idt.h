@@ -23,6 +23,13 @@ void IdtInit();
 // Loads the IDT IdtInit filled on this CPU (an application processor).
 void IdtLoad();
 
+// The task-state segment: VT-x needs a host TR selector and base (SDM Vol 3C §26.2.3). The
+// kernel never switches privilege or uses an interrupt stack, so one zeroed TSS serves every
+// CPU and is never loaded with LTR; TssInit writes its descriptor (GDT selector kTssSelector).
+inline constexpr uint16_t kTssSelector = 0x20;
+void TssInit();
+uint64_t TssBase();
+
 }  // namespace septum::x86
 
 #endif  // SEPTUM_KERNEL_ARCH_X86_IDT_H_

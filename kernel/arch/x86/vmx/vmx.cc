@@ -1,0 +1,377 @@
+// kernel/arch/x86/vmx/vmx.cc — see vmx.h.
+#include "kernel/arch/x86/vmx/vmx.h"
+
+#include "kernel/abi/paging.h"
+#include "kernel/arch/x86/apic.h"
+#include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/idt.h"
+#include "kernel/lib/panic.h"
+
+extern "C" {
+// vmlaunch.S: enters the guest of the current VMCS (VMRESUME if `launched`); 0 after an exit,
+// 1 if the entry instruction itself failed.
+uint64_t septum_vmx_run(septum::GuestRegs* regs, uint64_t launched);
+void septum_vmx_exit();  // the host RIP of every exit
+}
+
+namespace septum::x86::vmx {
+namespace {
+
+using namespace vmx_bits;
+
+constexpr uint32_t kMsrFeatureControl = 0x3a, kMsrVmxBasic = 0x480, kMsrPinbased = 0x481, kMsrProcbased = 0x482,
+                   kMsrExit = 0x483, kMsrEntry = 0x484, kMsrCr0Fixed0 = 0x486, kMsrCr0Fixed1 = 0x487, kMsrCr4Fixed0 = 0x488,
+                   kMsrCr4Fixed1 = 0x489, kMsrProcbased2 = 0x48b, kMsrEptVpidCap = 0x48c, kMsrTruePinbased = 0x48d,
+                   kMsrTrueProcbased = 0x48e, kMsrTrueExit = 0x48f, kMsrTrueEntry = 0x490, kMsrEfer = 0xc0000080,
+                   kMsrPat = 0x277;
+constexpr uint64_t kFeatureControlLock = 1u << 0, kFeatureControlVmxOutsideSmx = 1u << 2;
+constexpr uint64_t kCr0Pe = 1u << 0, kCr0Mp = 1u << 1, kCr0Et = 1u << 4, kCr0Ne = 1u << 5, kCr0Wp = 1u << 16, kCr0Pg = 1u << 31;
+constexpr uint64_t kCr4Pae = 1u << 5, kCr4Osfxsr = 1u << 9, kCr4Osxmmexcpt = 1u << 10, kCr4Vmxe = 1u << 13;
+constexpr uint64_t kEferLme = 1u << 8, kEferLma = 1u << 10, kEferNxe = 1u << 11;
+constexpr uint64_t kDefaultPat = 0x0007040600070406ull;
+constexpr uint64_t kRflagsIf = 1u << 9;
+// EPTP: write-back paging structures (type 6), a 4-level walk (length - 1 = 3 in bits 5:3).
+constexpr uint64_t kEptpWriteBack4Level = 6 | (3 << 3);
+
+// Segment access rights (SDM Vol 3C §25.4.1 Table 25-2): type, S, DPL, P, L, D/B, G, unusable.
+constexpr uint32_t kArCode64 = 0xa09b, kArCode32 = 0xc09b, kArData = 0xc093, kArTssBusy = 0x008b, kArUnusable = 1u << 16;
+
+alignas(4096) uint8_t vmxon_region[kMaxCpus][4096];
+Vmcs* current[kMaxCpus];  // each CPU's current VMCS
+VmxControls controls;
+
+uint64_t Physical(const void* p) { return reinterpret_cast<uintptr_t>(p); }  // identity-mapped kernel
+
+bool VmxOn(uint64_t region) {
+  uint8_t failed;
+  asm volatile("vmxon %1; setbe %0" : "=qm"(failed) : "m"(region) : "cc", "memory");
+  return !failed;
+}
+void VmClear(Vmcs* v) {
+  const uint64_t pa = Physical(v);
+  asm volatile("vmclear %0" ::"m"(pa) : "cc", "memory");
+}
+void VmPtrLd(Vmcs* v) {
+  const uint64_t pa = Physical(v);
+  asm volatile("vmptrld %0" ::"m"(pa) : "cc", "memory");
+}
+struct alignas(16) InvDescriptor {
+  uint64_t low, high;
+};
+void InvVpid(uint64_t type, uint16_t vpid) {
+  const InvDescriptor d{vpid, 0};
+  asm volatile("invvpid %0, %1" ::"m"(d), "r"(type) : "cc", "memory");
+}
+void InvEpt(uint64_t type) {
+  const InvDescriptor d{0, 0};
+  asm volatile("invept %0, %1" ::"m"(d), "r"(type) : "cc", "memory");
+}
+
+// The CR0 / CR4 a guest gets for the value it means: VMX's fixed bits forced (PE and PG are
+// free for an unrestricted guest), and the mask of the bits it may not change itself (a write
+// that changes one exits, and is contained as a fault).
+uint64_t Cr0For(uint64_t meant) { return (meant | (controls.cr0_must1 & ~(kCr0Pe | kCr0Pg))) & controls.cr0_may1; }
+uint64_t Cr0Mask() { return ((controls.cr0_must1 & ~(kCr0Pe | kCr0Pg)) | ~controls.cr0_may1) & 0xffffffff; }
+uint64_t Cr4For(uint64_t meant) { return (meant | controls.cr4_must1) & controls.cr4_may1; }
+uint64_t Cr4Mask() { return (controls.cr4_must1 | ~controls.cr4_may1) & 0xffffffff; }
+
+void MakeCurrent(Vcpu& v, uint32_t cpu) {
+  SEPTUM_ASSERT(v.active_on == kNotActive || v.active_on == cpu);  // a VMCS is current on one CPU only
+  if (current[cpu] != v.vmcs) {
+    VmPtrLd(v.vmcs);
+    current[cpu] = v.vmcs;
+  }
+  v.active_on = cpu;
+}
+
+void Segment(VmcsField16 selector, VmcsField32 limit, VmcsField32 ar, VmcsFieldNatural base, uint16_t sel, uint32_t lim,
+             uint32_t rights) {
+  Write(selector, sel);
+  Write(limit, lim);
+  Write(ar, rights);
+  Write(base, 0);
+}
+
+void WriteHostState() {
+  Write(VmcsField16::HOST_CS_SELECTOR, 0x08);
+  Write(VmcsField16::HOST_SS_SELECTOR, 0x10);
+  Write(VmcsField16::HOST_DS_SELECTOR, 0x10);
+  Write(VmcsField16::HOST_ES_SELECTOR, 0x10);
+  Write(VmcsField16::HOST_FS_SELECTOR, 0);
+  Write(VmcsField16::HOST_GS_SELECTOR, 0);
+  Write(VmcsField16::HOST_TR_SELECTOR, kTssSelector);
+  Write(VmcsFieldNatural::HOST_CR0, ReadCr0());
+  Write(VmcsFieldNatural::HOST_CR3, ReadCr3());
+  Write(VmcsFieldNatural::HOST_CR4, ReadCr4());
+  Write(VmcsFieldNatural::HOST_FS_BASE, 0);
+  Write(VmcsFieldNatural::HOST_GS_BASE, 0);
+  Write(VmcsFieldNatural::HOST_TR_BASE, TssBase());
+  Write(VmcsFieldNatural::HOST_GDTR_BASE, ReadGdtr().base);
+  Write(VmcsFieldNatural::HOST_IDTR_BASE, ReadIdtr().base);
+  Write(VmcsField32::HOST_IA32_SYSENTER_CS, 0);
+  Write(VmcsFieldNatural::HOST_IA32_SYSENTER_ESP, 0);
+  Write(VmcsFieldNatural::HOST_IA32_SYSENTER_EIP, 0);
+  Write(VmcsField64::HOST_IA32_EFER, ReadMsr(kMsrEfer));
+  Write(VmcsField64::HOST_IA32_PAT, ReadMsr(kMsrPat));
+  Write(VmcsFieldNatural::HOST_RIP, reinterpret_cast<uint64_t>(&septum_vmx_exit));
+  // HOST_RSP: written by septum_vmx_run at every entry.
+}
+
+}  // namespace
+
+VmxControls ReadControls() {
+  VmxMsrs m;
+  m.basic = ReadMsr(kMsrVmxBasic);
+  const bool true_controls = VmxHasTrueControls(m.basic);
+  m.pinbased = ReadMsr(true_controls ? kMsrTruePinbased : kMsrPinbased);
+  m.procbased = ReadMsr(true_controls ? kMsrTrueProcbased : kMsrProcbased);
+  m.exit = ReadMsr(true_controls ? kMsrTrueExit : kMsrExit);
+  m.entry = ReadMsr(true_controls ? kMsrTrueEntry : kMsrEntry);
+  if ((m.procbased >> 32) & kActivateSecondary) {
+    m.procbased2 = ReadMsr(kMsrProcbased2);
+    // SDM Vol 3D A.10: the EPT/VPID capability MSR exists if EPT or VPID may be enabled.
+    if ((m.procbased2 >> 32) & (kEnableEpt | kEnableVpid)) m.ept_vpid = ReadMsr(kMsrEptVpidCap);
+  }
+  m.cr0_fixed0 = ReadMsr(kMsrCr0Fixed0);
+  m.cr0_fixed1 = ReadMsr(kMsrCr0Fixed1);
+  m.cr4_fixed0 = ReadMsr(kMsrCr4Fixed0);
+  m.cr4_fixed1 = ReadMsr(kMsrCr4Fixed1);
+  return ComputeVmxControls(m);
+}
+
+bool Enable(uint32_t cpu, const VmxControls& c) {
+  SEPTUM_ASSERT(cpu < kMaxCpus);
+  controls = c;
+  const uint64_t fc = ReadMsr(kMsrFeatureControl);
+  if (!(fc & kFeatureControlLock)) WriteMsr(kMsrFeatureControl, fc | kFeatureControlLock | kFeatureControlVmxOutsideSmx);
+  WriteCr0((ReadCr0() | c.cr0_must1) & c.cr0_may1);  // CR0.NE, SDM Vol 3C §24.8
+  WriteCr4(((ReadCr4() | kCr4Vmxe | c.cr4_must1) & c.cr4_may1));
+  uint8_t* region = vmxon_region[cpu];
+  __builtin_memset(region, 0, 4096);
+  __builtin_memcpy(region, &c.revision, sizeof(c.revision));
+  if (!VmxOn(Physical(region))) return false;
+  if (c.invept_global) InvEpt(2);  // whatever the firmware cached
+  current[cpu] = nullptr;
+  return true;
+}
+
+void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16_t vpid, uint32_t cpu) {
+  const bool pv = rec.type == tables::kPv;
+  if (v.active_on != kNotActive) {  // a previous run: clear it where it is active (here)
+    VmClear(v.vmcs);
+    if (current[v.active_on] == v.vmcs) current[v.active_on] = nullptr;
+  }
+  __builtin_memset(v.vmcs->bytes, 0, sizeof(v.vmcs->bytes));
+  __builtin_memcpy(v.vmcs->bytes, &controls.revision, sizeof(controls.revision));
+  VmClear(v.vmcs);
+  VmPtrLd(v.vmcs);
+  current[cpu] = v.vmcs;
+  v.active_on = cpu;
+  v.launched = false;
+  v.pending_vector = -1;
+  v.vpid = controls.vpid ? vpid : 0;
+  v.flush = true;
+  v.long_mode = pv;
+
+  Write(VmcsField32::PIN_BASED_VM_EXEC_CONTROL, controls.pin);
+  Write(VmcsField32::CPU_BASED_VM_EXEC_CONTROL, controls.proc);
+  Write(VmcsField32::SECONDARY_VM_EXEC_CONTROL, controls.proc2);
+  Write(VmcsField32::VM_EXIT_CONTROLS, controls.exit);
+  Write(VmcsField32::VM_ENTRY_CONTROLS, controls.entry | (pv ? kIa32eModeGuest : 0));
+  // A PV domain has no IDT: every exception is a fault the kernel contains. An HVM one handles
+  // its own.
+  Write(VmcsField32::EXCEPTION_BITMAP, pv ? 0xffffffff : 0);
+  Write(VmcsField32::PAGE_FAULT_ERROR_CODE_MASK, 0);
+  Write(VmcsField32::PAGE_FAULT_ERROR_CODE_MATCH, 0);
+  Write(VmcsField32::CR3_TARGET_COUNT, 0);
+  Write(VmcsField32::VM_EXIT_MSR_STORE_COUNT, 0);
+  Write(VmcsField32::VM_EXIT_MSR_LOAD_COUNT, 0);
+  Write(VmcsField32::VM_ENTRY_MSR_LOAD_COUNT, 0);
+  Write(VmcsField32::VM_ENTRY_INTR_INFO_FIELD, 0);
+  Write(VmcsField64::IO_BITMAP_A, rec.vmx_io_bitmaps);
+  Write(VmcsField64::IO_BITMAP_B, rec.vmx_io_bitmaps + paging::kPageSize);
+  Write(VmcsField64::MSR_BITMAP, rec.vmx_msr_bitmap);
+  Write(VmcsField64::EPT_POINTER, rec.ept_root | kEptpWriteBack4Level);
+  if (v.vpid) Write(VmcsField16::VIRTUAL_PROCESSOR_ID, v.vpid);
+  WriteHostState();
+
+  // The guest: flat segments, no GDT/IDT/LDT of its own, a busy TSS the hardware wants.
+  const uint32_t code = pv ? kArCode64 : kArCode32;
+  Segment(VmcsField16::GUEST_CS_SELECTOR, VmcsField32::GUEST_CS_LIMIT, VmcsField32::GUEST_CS_AR_BYTES, VmcsFieldNatural::GUEST_CS_BASE,
+          0x08, 0xffffffff, code);
+  Segment(VmcsField16::GUEST_SS_SELECTOR, VmcsField32::GUEST_SS_LIMIT, VmcsField32::GUEST_SS_AR_BYTES, VmcsFieldNatural::GUEST_SS_BASE,
+          0x10, 0xffffffff, kArData);
+  Segment(VmcsField16::GUEST_DS_SELECTOR, VmcsField32::GUEST_DS_LIMIT, VmcsField32::GUEST_DS_AR_BYTES, VmcsFieldNatural::GUEST_DS_BASE,
+          0x10, 0xffffffff, kArData);
+  Segment(VmcsField16::GUEST_ES_SELECTOR, VmcsField32::GUEST_ES_LIMIT, VmcsField32::GUEST_ES_AR_BYTES, VmcsFieldNatural::GUEST_ES_BASE,
+          0x10, 0xffffffff, kArData);
+  Segment(VmcsField16::GUEST_FS_SELECTOR, VmcsField32::GUEST_FS_LIMIT, VmcsField32::GUEST_FS_AR_BYTES, VmcsFieldNatural::GUEST_FS_BASE,
+          0x10, 0xffffffff, kArData);
+  Segment(VmcsField16::GUEST_GS_SELECTOR, VmcsField32::GUEST_GS_LIMIT, VmcsField32::GUEST_GS_AR_BYTES, VmcsFieldNatural::GUEST_GS_BASE,
+          0x10, 0xffffffff, kArData);
+  Segment(VmcsField16::GUEST_LDTR_SELECTOR, VmcsField32::GUEST_LDTR_LIMIT, VmcsField32::GUEST_LDTR_AR_BYTES,
+          VmcsFieldNatural::GUEST_LDTR_BASE, 0, 0, kArUnusable);
+  Segment(VmcsField16::GUEST_TR_SELECTOR, VmcsField32::GUEST_TR_LIMIT, VmcsField32::GUEST_TR_AR_BYTES, VmcsFieldNatural::GUEST_TR_BASE,
+          0, 0x67, kArTssBusy);
+  Write(VmcsField32::GUEST_GDTR_LIMIT, 0);
+  Write(VmcsFieldNatural::GUEST_GDTR_BASE, 0);
+  Write(VmcsField32::GUEST_IDTR_LIMIT, 0);
+  Write(VmcsFieldNatural::GUEST_IDTR_BASE, 0);
+
+  const uint64_t cr0 = pv ? (kCr0Pe | kCr0Mp | kCr0Et | kCr0Ne | kCr0Wp | kCr0Pg) : (kCr0Pe | kCr0Et);
+  const uint64_t cr4 = pv ? (kCr4Pae | kCr4Osfxsr | kCr4Osxmmexcpt) : 0;
+  Write(VmcsFieldNatural::GUEST_CR0, Cr0For(cr0));
+  Write(VmcsFieldNatural::CR0_READ_SHADOW, cr0);
+  Write(VmcsFieldNatural::CR0_GUEST_HOST_MASK, Cr0Mask());
+  Write(VmcsFieldNatural::GUEST_CR4, Cr4For(cr4));
+  Write(VmcsFieldNatural::CR4_READ_SHADOW, cr4);
+  Write(VmcsFieldNatural::CR4_GUEST_HOST_MASK, Cr4Mask());
+  Write(VmcsFieldNatural::GUEST_CR3, pv ? rec.start_guest + paging::kPageSize : 0);
+  Write(VmcsField64::GUEST_IA32_EFER, pv ? (kEferLme | kEferLma | kEferNxe) : 0);
+  Write(VmcsField64::GUEST_IA32_PAT, kDefaultPat);
+  Write(VmcsField64::GUEST_IA32_DEBUGCTL, 0);
+  Write(VmcsFieldNatural::GUEST_DR7, 0x400);
+  Write(VmcsField32::GUEST_SYSENTER_CS, 0);
+  Write(VmcsFieldNatural::GUEST_SYSENTER_ESP, 0);
+  Write(VmcsFieldNatural::GUEST_SYSENTER_EIP, 0);
+  Write(VmcsField32::GUEST_INTERRUPTIBILITY_INFO, 0);
+  Write(VmcsField32::GUEST_ACTIVITY_STATE, 0);
+  Write(VmcsFieldNatural::GUEST_PENDING_DBG_EXCEPTIONS, 0);
+  Write(VmcsField64::VMCS_LINK_POINTER, ~uint64_t{0});
+
+  regs = GuestRegs{};
+  regs.rip = rec.entry;
+  regs.rflags = 0x2;
+  if (pv) regs.rdi = rec.start_guest;  // the start info
+  // Cleared: written to memory, not current anywhere; any CPU may load it next.
+  VmClear(v.vmcs);
+  current[cpu] = nullptr;
+  v.active_on = kNotActive;
+}
+
+void SetVirtualInterrupt(Vcpu& v, uint8_t vector) { v.pending_vector = vector; }
+
+void Leave(Vcpu& v, uint32_t cpu) {
+  if (v.active_on != cpu) return;
+  VmClear(v.vmcs);
+  if (current[cpu] == v.vmcs) current[cpu] = nullptr;
+  v.active_on = kNotActive;
+  v.launched = false;
+  v.flush = true;  // its VPID's entries on this CPU outlive it there
+}
+
+uint32_t InstructionError() { return static_cast<uint32_t>(Read(VmcsField32::VM_INSTRUCTION_ERROR)); }
+
+ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu) {
+  MakeCurrent(v, cpu);
+  if (v.flush) {
+    if (v.vpid) InvVpid(controls.invvpid_single ? 1 : 2, v.vpid);
+    v.flush = false;
+  }
+  // A waiting virtual interrupt: now, if the guest can take it; else exit when it can.
+  uint32_t proc = controls.proc;
+  if (v.pending_vector >= 0) {
+    const bool open = (regs.rflags & kRflagsIf) &&
+                      (Read(VmcsField32::GUEST_INTERRUPTIBILITY_INFO) & (kBlockingBySti | kBlockingByMovSs)) == 0;
+    if (open) {
+      Write(VmcsField32::VM_ENTRY_INTR_INFO_FIELD, kIntrInfoValid | kIntrTypeExternal | static_cast<uint32_t>(v.pending_vector));
+      v.pending_vector = -1;
+    } else {
+      proc |= kInterruptWindowExiting;
+    }
+  }
+  Write(VmcsField32::CPU_BASED_VM_EXEC_CONTROL, proc);
+  Write(VmcsFieldNatural::GUEST_RIP, regs.rip);
+  Write(VmcsFieldNatural::GUEST_RSP, regs.rsp);
+  Write(VmcsFieldNatural::GUEST_RFLAGS, regs.rflags);
+  ExitEvent e;
+  if (septum_vmx_run(&regs, v.launched) != 0) {  // VMLAUNCH / VMRESUME refused the VMCS
+    e.kind = ExitKind::kInvalidState;
+    e.raw = uint64_t{0x100000000} | InstructionError();
+    return e;
+  }
+  v.launched = true;
+  regs.rip = Read(VmcsFieldNatural::GUEST_RIP);
+  regs.rsp = Read(VmcsFieldNatural::GUEST_RSP);
+  regs.rflags = Read(VmcsFieldNatural::GUEST_RFLAGS);
+  const uint32_t reason = static_cast<uint32_t>(Read(VmcsField32::VM_EXIT_REASON));
+  e.raw = reason;
+  // An external interrupt whose delivery was cut short by this exit: deliver it again.
+  const uint32_t vectoring = static_cast<uint32_t>(Read(VmcsField32::IDT_VECTORING_INFO_FIELD));
+  if ((vectoring & kIntrInfoValid) && (vectoring & kIntrTypeMask) == kIntrTypeExternal && v.pending_vector < 0) {
+    v.pending_vector = static_cast<int32_t>(vectoring & 0xff);
+  }
+  if (reason & kExitReasonEntryFailure) {
+    e.kind = ExitKind::kInvalidState;
+    return e;
+  }
+  const auto length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
+  switch (static_cast<VmxExit>(reason & 0xffff)) {
+    case VmxExit::VMCALL:
+      e.kind = ExitKind::kHypercall;
+      e.instruction_length = length;
+      break;
+    case VmxExit::CPUID:
+      e.kind = ExitKind::kCpuid;
+      e.instruction_length = length;
+      e.host_cpuid = Cpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx));
+      break;
+    case VmxExit::HLT:
+      e.kind = ExitKind::kHlt;
+      e.instruction_length = length;
+      break;
+    case VmxExit::EXTERNAL_INTERRUPT:
+    case VmxExit::INTERRUPT_WINDOW:  // the guest can take its interrupt now: the next entry injects it
+      e.kind = ExitKind::kInterrupt;
+      break;
+    case VmxExit::IO_INSTRUCTION: {
+      const uint64_t q = Read(VmcsFieldNatural::EXIT_QUALIFICATION);  // SDM Vol 3C Table 28-5
+      e.kind = ExitKind::kIo;
+      e.address = (q >> 16) & 0xffff;
+      e.info = (q >> 3) & 1;
+      break;
+    }
+    case VmxExit::MSR_READ:
+    case VmxExit::MSR_WRITE:
+      e.kind = ExitKind::kMsr;
+      e.address = static_cast<uint32_t>(regs.rcx);
+      e.info = (reason & 0xffff) == static_cast<uint32_t>(VmxExit::MSR_WRITE) ? 1 : 0;
+      break;
+    case VmxExit::EPT_VIOLATION: {
+      const uint64_t q = Read(VmcsFieldNatural::EXIT_QUALIFICATION);  // SDM Vol 3C Table 28-7
+      e.kind = ExitKind::kNestedFault;
+      e.address = Read(VmcsField64::GUEST_PHYSICAL_ADDRESS);
+      e.info = (q & 4) ? paging::kExec : (q & 2) ? paging::kWrite : paging::kRead;
+      break;
+    }
+    case VmxExit::EPT_MISCONFIG:
+      e.kind = ExitKind::kNestedFault;
+      e.address = Read(VmcsField64::GUEST_PHYSICAL_ADDRESS);
+      e.info = paging::kRead;
+      break;
+    case VmxExit::TRIPLE_FAULT:
+      e.kind = ExitKind::kShutdown;
+      break;
+    case VmxExit::INVALID_GUEST_STATE:
+    case VmxExit::MSR_LOADING:
+      e.kind = ExitKind::kInvalidState;
+      break;
+    case VmxExit::EXCEPTION_NMI: {
+      const uint32_t info = static_cast<uint32_t>(Read(VmcsField32::VM_EXIT_INTR_INFO));
+      if ((info & kIntrTypeMask) == kIntrTypeNmi) {
+        e.kind = ExitKind::kInterrupt;
+      } else {
+        e.kind = ExitKind::kException;
+        e.address = info & 0xff;
+        e.info = (info & (1u << 11)) ? Read(VmcsField32::VM_EXIT_INTR_ERROR_CODE) : 0;
+      }
+      break;
+    }
+    default:
+      e.kind = ExitKind::kOther;
+      break;
+  }
+  return e;
+}
+
+}  // namespace septum::x86::vmx
