@@ -364,12 +364,13 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
   env.restarts = runtime[d].restarts;
   bool flush = TagsShared() || dom.last_cpu != cpu.index;
   dom.last_cpu = cpu.index;
+  const uint64_t end_tsc = TscAt(env.clock, end_ns);
   for (;;) {
     uint32_t irq = 0;
     if (dom.owns_irqs && !VirtualInterruptPending(vcpus[d]) && runtime[d].irqs.TakeLowest(&irq)) {
       SetVirtualInterrupt(vcpus[d], static_cast<uint8_t>(hypercall::kGuestIrqVectorBase + irq));
     }
-    const ExitEvent event = RunGuest(vcpus[d], dom.regs, cpu.index, flush);
+    const ExitEvent event = RunGuest(vcpus[d], dom.regs, cpu.index, flush, end_tsc);
     flush = TagsShared();
     env.tsc = x86::ReadTsc();
     const ExitAction action = Dispatch(event, dom.regs, dom.ctx, env, runtime[d], &system_view);
@@ -396,7 +397,7 @@ void RunSlot(Cpu& cpu, size_t d, const SlotPosition& pos, uint64_t end_ns) {
         break;
     }
     if (StatusNow(d) != DomainStatus::kRunnable) return;  // a controller stopped or paused it
-    if (TimerFired(cpu)) {
+    if (TimerFired(cpu) || (action == ExitAction::kTimer && x86::ReadTsc() >= end_tsc)) {
       const uint64_t now = x86::NowNs();
       if (now >= end_ns) return;
       ArmAt(cpu, end_ns, now);  // early: keep going
@@ -789,6 +790,11 @@ void RunDomains(const BlobView& blob, const Machine& machine) {
   if (!SelectBackend(machine.caps.backend, &problem)) {
     Print("septum: the {} backend cannot run domains on this CPU: {}\n", BackendName(machine.caps.backend), problem);
     Refuse("the CPU's virtualization lacks what Septum needs");
+  }
+  if (Backend() == VirtBackend::kVmx) {
+    const VmxControls& c = VmxControlsInUse();
+    Print("septum: vmx: VMCS revision {:#x}; controls pin {:#x} proc {:#x} proc2 {:#x} exit {:#x} entry {:#x}; vpid {}\n", c.revision,
+          c.pin, c.proc, c.proc2, c.exit, c.entry, c.vpid ? "yes" : "no");
   }
   const Span<const tables::DomainRecord> records = SectionArray<tables::DomainRecord>(blob, SectionKind::kDomains);
   if (records.size() > kMaxDomains) Refuse("the tables hold more domains than this kernel supports (64)");

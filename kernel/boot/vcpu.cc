@@ -25,6 +25,7 @@ bool SelectBackend(VirtBackend b, const char** problem) {
 }
 
 VirtBackend Backend() { return backend; }
+const VmxControls& VmxControlsInUse() { return vmx_controls; }
 
 void BindVcpu(Vcpu& v, void* page, uint32_t tag) {
   v.vmcb = static_cast<x86::svm::Vmcb*>(page);
@@ -49,13 +50,13 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& record, uin
   }
 }
 
-ExitEvent RunGuest(Vcpu& v, GuestRegs& regs, uint32_t cpu, bool flush_tlb) {
+ExitEvent RunGuest(Vcpu& v, GuestRegs& regs, uint32_t cpu, bool flush_tlb, uint64_t deadline_tsc) {
   if (Svm()) {
     if (flush_tlb) v.vmcb->Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
     return x86::svm::Run(*v.vmcb, regs);
   }
   if (flush_tlb) v.vmx.flush = true;
-  return x86::vmx::Run(v.vmx, regs, cpu);
+  return x86::vmx::Run(v.vmx, regs, cpu, deadline_tsc);
 }
 
 void SetVirtualInterrupt(Vcpu& v, uint8_t vector) {

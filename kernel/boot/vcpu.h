@@ -25,6 +25,8 @@ struct Vcpu {
 // a reason if the CPU's VMX lacks what Septum needs.
 bool SelectBackend(VirtBackend backend, const char** problem);
 VirtBackend Backend();
+// The VMX controls in use (valid after SelectBackend(kVmx)).
+const VmxControls& VmxControlsInUse();
 
 // Gives `vcpu` its page (4 KiB aligned, the domain's own) and TLB tag (SVM ASID / VMX VPID).
 void BindVcpu(Vcpu& vcpu, void* page, uint32_t tag);
@@ -36,7 +38,9 @@ bool EnableVirtualization(uint32_t cpu);
 void InitGuest(Vcpu& vcpu, GuestRegs& regs, const tables::DomainRecord& record, uint32_t cpu);
 
 // Runs the guest until its next exit; `flush_tlb`: drop its TLB entries first (shared tags).
-ExitEvent RunGuest(Vcpu& vcpu, GuestRegs& regs, uint32_t cpu, bool flush_tlb);
+// `deadline_tsc`: the slot's end on the TSC (VMX's preemption timer exits by then; SVM relies
+// on the slot timer alone).
+ExitEvent RunGuest(Vcpu& vcpu, GuestRegs& regs, uint32_t cpu, bool flush_tlb, uint64_t deadline_tsc);
 
 // A virtual interrupt for the guest (delivered when its RFLAGS.IF allows), and whether one is
 // still waiting to be taken.

@@ -23,6 +23,9 @@ constexpr uint64_t NsAt(const TscClock& c, uint64_t tsc) {
   return delta / c.tsc_per_us * 1000 + (delta % c.tsc_per_us) * 1000 / c.tsc_per_us;
 }
 
+// The TSC when the clock reads `ns` (the inverse of NsAt, to the microsecond).
+constexpr uint64_t TscAt(const TscClock& c, uint64_t ns) { return c.start_tsc + ns / 1000 * c.tsc_per_us + ns % 1000 * c.tsc_per_us / 1000; }
+
 }  // namespace septum
 
 #endif  // SEPTUM_KERNEL_CORE_CLOCK_H_

@@ -22,3 +22,18 @@ TEST(ClockTest, NoOverflowForCenturies) {
 
 }  // namespace
 }  // namespace septum
+
+namespace septum {
+namespace {
+
+TEST(ClockTest, TscAtInvertsNsAt) {
+  const TscClock c{1000000, 2400};
+  for (uint64_t ns : {uint64_t{0}, uint64_t{999}, uint64_t{1000}, uint64_t{5000000}, uint64_t{3600} * 1000000000}) {
+    const uint64_t tsc = TscAt(c, ns);
+    EXPECT_LE(NsAt(c, tsc), ns);
+    EXPECT_GE(NsAt(c, tsc) + 1, ns) << ns;
+  }
+}
+
+}  // namespace
+}  // namespace septum

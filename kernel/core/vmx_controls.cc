@@ -31,7 +31,9 @@ VmxControls ComputeVmxControls(const VmxMsrs& m) {
     c.problem = "the VMCS must be write-back memory on this CPU, which Septum does not support";
     return c;
   }
-  if (!Fit(m.pinbased, kExternalInterruptExiting | kNmiExiting, 0, &c.pin)) {
+  c.preemption_timer = MayBe1(m.pinbased, kPreemptionTimer);
+  c.preemption_timer_rate = static_cast<uint32_t>(m.misc & 0x1f);
+  if (!Fit(m.pinbased, kExternalInterruptExiting | kNmiExiting | (c.preemption_timer ? kPreemptionTimer : 0), 0, &c.pin)) {
     c.problem = "VMX cannot exit on external interrupts and NMIs";
     return c;
   }

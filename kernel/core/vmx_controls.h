@@ -27,6 +27,7 @@ struct VmxMsrs {
   uint64_t ept_vpid = 0;     // IA32_VMX_EPT_VPID_CAP (0x48C), 0 without EPT
   uint64_t cr0_fixed0 = 0, cr0_fixed1 = 0;  // 0x486, 0x487
   uint64_t cr4_fixed0 = 0, cr4_fixed1 = 0;  // 0x488, 0x489
+  uint64_t misc = 0;         // IA32_VMX_MISC (0x485): bits 4:0 the preemption timer's rate
 };
 
 // Whether IA32_VMX_BASIC says the TRUE_* control MSRs exist (which ones the arch layer reads).
@@ -34,7 +35,7 @@ constexpr bool VmxHasTrueControls(uint64_t basic) { return (basic >> 55) & 1; }
 
 namespace vmx_bits {
 // Pin-based (SDM Vol 3C §25.6.1).
-inline constexpr uint32_t kExternalInterruptExiting = 1u << 0, kNmiExiting = 1u << 3;
+inline constexpr uint32_t kExternalInterruptExiting = 1u << 0, kNmiExiting = 1u << 3, kPreemptionTimer = 1u << 6;
 // Primary processor-based (§25.6.2).
 inline constexpr uint32_t kInterruptWindowExiting = 1u << 2, kHltExiting = 1u << 7, kInvlpgExiting = 1u << 9,
                           kMwaitExiting = 1u << 10, kRdpmcExiting = 1u << 11, kCr3LoadExiting = 1u << 15,
@@ -60,6 +61,11 @@ struct VmxControls {
   bool vpid = false;       // VPIDs tag the guests' TLB entries
   bool invvpid_single = false;  // INVVPID single-context (else all-context) flushes one domain
   bool invept_global = false;   // INVEPT all-context, once after VMXON
+  // The VMX-preemption timer backs up the slot timer: it ends a guest's run at its slot's end
+  // even where a pending interrupt would not (Bochs does not let the APIC timer exit a guest
+  // running with RFLAGS.IF = 0). It counts down once every 2^rate TSC ticks.
+  bool preemption_timer = false;
+  uint32_t preemption_timer_rate = 0;
   // CR0 / CR4 bits that must be 1 / may be 1 in VMX operation (host and guest alike; PE and PG
   // are exempt for an unrestricted guest).
   uint64_t cr0_must1 = 0, cr0_may1 = 0, cr4_must1 = 0, cr4_may1 = 0;

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # bochs.sh — boots a Septum ISO under Bochs with Intel VT-x (VMX + EPT) and reports the kernel's verdict.
 #
-#   bochs.sh --iso FILE [--cpu MODEL] [--log FILE] [--timeout SECONDS] [--memory MIB]
+#   bochs.sh --iso FILE [--cpu MODEL] [--log FILE] [--timeout SECONDS] [--memory MIB] [--smp N]
+#            [--serial2 FILE]
 #
 # --cpu defaults to corei7_skylake_x (VMX with EPT; ../shared/design/PLATFORM.md). Bochs runs
 # headless (display_library term, debugger prompt answered by an rc file, sound off) under a hard
 # `timeout -k`, because Bochs ignores SIGTERM. The serial console goes to --log FILE, or to
 # standard output after the run without one. Writing "Shutdown" to port 0x8900 ends Bochs with
 # status 1 whatever the outcome, so the verdict is read from the kernel's last serial line,
-# "septum: end of run: success|failure" (kernel/arch/x86/run_end.h).
+# "septum: end of run: success|failure" (kernel/arch/x86/run_end.h). --smp N gives the machine N
+# CPUs (Debian's Bochs is built with SMP); --serial2 FILE adds COM2 (0x2f8), logged there.
 # Exit status: 0 success, 1 failure, 124 timeout, 3 Bochs stopped without a verdict.
 set -uo pipefail
 
-iso="" cpu="corei7_skylake_x" log="" timeout_s=120 memory=512
+iso="" cpu="corei7_skylake_x" log="" timeout_s=120 memory=512 smp=1 serial2=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --iso) iso="$2"; shift 2 ;;
@@ -20,7 +22,9 @@ while [ $# -gt 0 ]; do
     --log) log="$2"; shift 2 ;;
     --timeout) timeout_s="$2"; shift 2 ;;
     --memory) memory="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --smp) smp="$2"; shift 2 ;;
+    --serial2) serial2="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bochs.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -36,12 +40,13 @@ serial_log="${log:-$work/serial.log}"
 iso_abs="$(readlink -f "$iso")"
 cat > "$work/bochsrc" <<RC
 megs: $memory
-cpu: model=$cpu, ips=50000000
+cpu: model=$cpu, count=$smp, ips=50000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path="$iso_abs", status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$serial_log
+$([ -n "$serial2" ] && echo "com2: enabled=1, mode=file, dev=$serial2")
 display_library: term
 config_interface: textconfig
 log: $work/bochs.log

@@ -6,9 +6,10 @@
 // general registers are loaded from GuestRegs here and saved to it at the exit, at
 // septum_vmx_exit, which is the VMCS's HOST_RIP; HOST_RSP is this function's stack, written
 // just before the entry. Returns 0 after an exit, 1 if VMLAUNCH / VMRESUME failed (the VMCS's
-// VM-instruction error says why). Interrupt window: the host runs with IF = 0; an external
-// interrupt exits the guest and stays pending (no acknowledge-on-exit), and is taken by the
-// host's handler at the `sti; nop; cli` after the guest's registers are saved.
+// VM-instruction error says why). Interrupt window: the host runs with IF = 0 (IF = 1 only for
+// the entry instruction, under STI's shadow); an external interrupt exits the guest and stays
+// pending (no acknowledge-on-exit), and is taken by the host's handler at the `sti; nop; cli`
+// after the guest's registers are saved.
 // GuestRegs offsets: rax 0, rbx 8, rcx 16, rdx 24, rsi 32, rdi 40, rbp 48, r8 56 .. r15 112.
         .set HOST_RSP, 0x6c14
 
@@ -41,11 +42,17 @@ septum_vmx_run:
         movq 104(%rdi), %r14
         movq 112(%rdi), %r15
         movq 40(%rdi), %rdi
+        // IF = 1 at the entry: the guest never sees it (the entry loads the guest's RFLAGS), but
+        // Bochs takes the host's IF to decide whether a pending interrupt may exit the guest;
+        // STI's shadow keeps the host from taking one before the entry.
         jnz 1f
+        sti
         vmlaunch
         jmp 2f
-1:      vmresume
+1:      sti
+        vmresume
 2:      // The entry failed (VMfailInvalid / VMfailValid): still the host's stack.
+        cli
         addq $8, %rsp
         popq %r15
         popq %r14

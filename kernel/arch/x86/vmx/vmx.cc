@@ -22,7 +22,7 @@ using namespace vmx_bits;
 constexpr uint32_t kMsrFeatureControl = 0x3a, kMsrVmxBasic = 0x480, kMsrPinbased = 0x481, kMsrProcbased = 0x482,
                    kMsrExit = 0x483, kMsrEntry = 0x484, kMsrCr0Fixed0 = 0x486, kMsrCr0Fixed1 = 0x487, kMsrCr4Fixed0 = 0x488,
                    kMsrCr4Fixed1 = 0x489, kMsrProcbased2 = 0x48b, kMsrEptVpidCap = 0x48c, kMsrTruePinbased = 0x48d,
-                   kMsrTrueProcbased = 0x48e, kMsrTrueExit = 0x48f, kMsrTrueEntry = 0x490, kMsrEfer = 0xc0000080,
+                   kMsrTrueProcbased = 0x48e, kMsrTrueExit = 0x48f, kMsrTrueEntry = 0x490, kMsrMisc = 0x485, kMsrEfer = 0xc0000080,
                    kMsrPat = 0x277;
 constexpr uint64_t kFeatureControlLock = 1u << 0, kFeatureControlVmxOutsideSmx = 1u << 2;
 constexpr uint64_t kCr0Pe = 1u << 0, kCr0Mp = 1u << 1, kCr0Et = 1u << 4, kCr0Ne = 1u << 5, kCr0Wp = 1u << 16, kCr0Pg = 1u << 31;
@@ -136,6 +136,7 @@ VmxControls ReadControls() {
   m.cr0_fixed1 = ReadMsr(kMsrCr0Fixed1);
   m.cr4_fixed0 = ReadMsr(kMsrCr4Fixed0);
   m.cr4_fixed1 = ReadMsr(kMsrCr4Fixed1);
+  m.misc = ReadMsr(kMsrMisc);
   return ComputeVmxControls(m);
 }
 
@@ -262,8 +263,14 @@ void Leave(Vcpu& v, uint32_t cpu) {
 
 uint32_t InstructionError() { return static_cast<uint32_t>(Read(VmcsField32::VM_INSTRUCTION_ERROR)); }
 
-ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu) {
+ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
   MakeCurrent(v, cpu);
+  if (controls.preemption_timer) {
+    const uint64_t now = ReadTsc();
+    uint64_t ticks = deadline_tsc > now ? (deadline_tsc - now) >> controls.preemption_timer_rate : 0;
+    if (ticks > 0xffffffff) ticks = 0xffffffff;
+    Write(VmcsField32::VMX_PREEMPTION_TIMER_VALUE, ticks);
+  }
   if (v.flush) {
     if (v.vpid) InvVpid(controls.invvpid_single ? 1 : 2, v.vpid);
     v.flush = false;
@@ -321,6 +328,7 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu) {
       e.instruction_length = length;
       break;
     case VmxExit::EXTERNAL_INTERRUPT:
+    case VmxExit::PREEMPTION_TIMER:  // its slot is over (the run loop reads the clock)
     case VmxExit::INTERRUPT_WINDOW:  // the guest can take its interrupt now: the next entry injects it
       e.kind = ExitKind::kInterrupt;
       break;

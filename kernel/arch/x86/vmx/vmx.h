@@ -51,8 +51,9 @@ void InitGuest(Vcpu& vcpu, GuestRegs& regs, const tables::DomainRecord& record, 
 
 // Enters the guest on `cpu` with `regs` (RIP, RSP, RFLAGS go through the VMCS) until its next
 // exit; returns the decoded exit. A physical interrupt that causes the exit is taken by the
-// host's handler (the slot timer flag) before this returns. A failed entry is kInvalidState.
-ExitEvent Run(Vcpu& vcpu, GuestRegs& regs, uint32_t cpu);
+// host's handler (the slot timer flag) before this returns. With the preemption timer, the
+// guest exits (kInterrupt) by TSC `deadline_tsc` at the latest. A failed entry is kInvalidState.
+ExitEvent Run(Vcpu& vcpu, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc);
 
 // Makes `vector` the guest's virtual interrupt: injected at the next entry when the guest can
 // take it (RFLAGS.IF, no STI/MOV SS blocking), else as soon as it can (interrupt-window exit).
