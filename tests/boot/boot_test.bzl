@@ -32,7 +32,8 @@ def boot_test(name, runner, verdict, expect = [], reject = [], cpu = None, iso =
         srcs = ["//tests/boot:boot_test.sh"],
         args = args,
         data = [runner_label, iso],
-        size = "small",
+        # Bochs is slower: a test may take it half a minute, more on a busy machine.
+        size = "small" if runner == "qemu" else "medium",
         # Emulators are CPU-heavy. A machine with several CPUs runs alone ("exclusive": after
         # the other tests, one at a time): QEMU's vCPU threads starved by other emulators fall
         # so far behind the clock that their guests barely run (seen: 1% progress under load).

@@ -29,8 +29,11 @@ done
 case "$verdict" in success) want=0 ;; failure) want=1 ;; *) echo "boot_test.sh: --verdict success|failure" >&2; exit 2 ;; esac
 
 log="${TEST_TMPDIR:-/tmp}/serial.log"
-# Well inside Bazel's 60 s limit for small tests, so a hang is reported by the runner.
-args=(--iso "$iso" --log "$log" --timeout 45)
+# Well inside Bazel's limit (60 s for QEMU's small tests, 300 s for Bochs' medium ones), so a
+# hang is reported by the runner, which kills the machine (timeout -k).
+timeout_s=45
+case "$(basename "$runner")" in bochs*) timeout_s=200 ;; esac
+args=(--iso "$iso" --log "$log" --timeout "$timeout_s")
 [ -n "$cpu" ] && args+=(--cpu "$cpu")
 [ -n "$smp" ] && args+=(--smp "$smp")
 args+=("${devices[@]+"${devices[@]}"}")

@@ -2,8 +2,8 @@
 # build_test.sh SEPTUM KERNEL MKISO GUEST POLICY — `septum build` and `septum run` end to end:
 # the certificate says what was built (every hash checked against the files), a second build
 # replaces the first, a failing build writes nothing and leaves the earlier build intact, and
-# `septum run` reports the kernel's verdict as its exit status (and passes --device and
-# --serial2 on to the machine).
+# `septum run` reports the kernel's verdict as its exit status under QEMU (AMD-V) and under
+# Bochs (VT-x), and passes --device and --serial2 on to the machine.
 set -uo pipefail
 septum="$1" kernel="$2" mkiso="$3" guest="$4" policy="$5"
 work="${TEST_TMPDIR:-$(mktemp -d)}/build"
@@ -82,8 +82,18 @@ mkdir -p "$work/precious" && echo keep > "$work/precious/file"
 [ -f "$work/precious/file" ] || fail "build destroyed a foreign directory"
 "$septum" run "$work/precious" > /dev/null 2>&1
 [ $? -eq 2 ] || fail "run accepted a directory that is not a build"
-"$septum" run "$work/out" --backend=vmx > "$work/run_vmx.log" 2>&1
-[ $? -eq 2 ] && grep -q "not implemented yet" "$work/run_vmx.log" || fail "run --backend=vmx did not say it is not implemented"
+# The same build under Bochs (VT-x): the verdict, the console streamed, COM2 too; QEMU devices
+# are refused there; an unknown backend is a usage error.
+"$septum" run "$work/out" --backend=vmx --timeout 200 --serial2 "$work/com2_vmx.log" > "$work/run_vmx.log" 2>&1
+status=$?
+[ "$status" -eq 0 ] || fail "septum run --backend=vmx exited $status, not 0: $(tail -3 "$work/run_vmx.log")"
+tr -d '\r' < "$work/run_vmx.log" | grep -q '^septum: vmx backend selected; boot checks passed$' || fail "run --backend=vmx did not boot on VT-x"
+tr -d '\r' < "$work/run_vmx.log" | grep -q '^\[bystander_b\] bystander_b round 1$' || fail "run --backend=vmx did not stream the guests' console"
+[ -f "$work/com2_vmx.log" ] || fail "run --backend=vmx --serial2 gave the machine no COM2"
+"$septum" run "$work/out" --backend=vmx --device edu > "$work/run_vmx_dev.log" 2>&1
+[ $? -eq 2 ] && grep -q "Bochs has no QEMU devices" "$work/run_vmx_dev.log" || fail "run --backend=vmx accepted a QEMU device"
+"$septum" run "$work/out" --backend=arm > /dev/null 2>&1
+[ $? -eq 2 ] || fail "run accepted an unknown backend"
 
 if [ "$failed" -ne 0 ]; then
   echo "$failed check(s) failed"

@@ -1,6 +1,7 @@
 """guest_system_test: `septum build`s a test policy whose domains run tests/guests:testguest (the
 image path in the policy is "testguest.elf" or "guests/testguest.elf") with the kernel command line run=`run_ms`, boots
-the ISO under QEMU (AMD-V) and checks the serial log."""
+the same ISO under QEMU (AMD-V: NAME_svm) and under Bochs (Intel VT-x: NAME_vmx), and checks each serial log against
+the same expectations. NAME is a test_suite of both."""
 
 load("//tests/boot:boot_test.bzl", "boot_test")
 
@@ -33,16 +34,26 @@ def guest_system_iso(name, policy, run_ms = 0, extra_images = {}, testonly = Tru
         ],
     )
 
-def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, expect_com2 = [], verdict = "success", smp = 1, devices = []):
+def guest_system_test(name, policy, expect, reject = [], run_ms = 400, extra_images = {}, expect_com2 = [], verdict = "success", smp = 1,
+                      devices = [], backends = ["svm", "vmx"]):
+    """`devices`: QEMU devices (-device SPEC) the machine needs; Bochs has none of them, so such a test runs under QEMU
+    only (pass backends = ["svm"])."""
+    if devices and "vmx" in backends:
+        fail("%s: Bochs (vmx) has no QEMU devices (%s): give backends = [\"svm\"]" % (name, devices))
     guest_system_iso(name = name + "_iso", policy = policy, run_ms = run_ms, extra_images = extra_images)
-    boot_test(
+    for backend in backends:
+        boot_test(
+            name = name + "_" + backend,
+            iso = ":" + name + "_iso",
+            runner = "qemu" if backend == "svm" else "bochs",
+            verdict = verdict,
+            expect = expect,
+            expect_com2 = expect_com2,
+            smp = smp,
+            devices = devices,
+            reject = reject + ["PANIC", "must not happen"],
+        )
+    native.test_suite(
         name = name,
-        iso = ":" + name + "_iso",
-        runner = "qemu",
-        verdict = verdict,
-        expect = expect,
-        expect_com2 = expect_com2,
-        smp = smp,
-        devices = devices,
-        reject = reject + ["PANIC", "must not happen"],
+        tests = [":" + name + "_" + backend for backend in backends],
     )

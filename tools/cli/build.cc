@@ -2,7 +2,10 @@
 #include "tools/cli/build.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +18,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kernel/abi/version.h"
@@ -194,15 +198,105 @@ absl::Status WriteBuild(const BuildInputs& in) {
   return st;
 }
 
+// The Bochs run of `septum run --backend=vmx`: the configuration tools/vm/bochs.sh uses
+// (../shared/design/PLATFORM.md: headless `term` display, the debugger prompt answered by an rc
+// file, a hard kill since Bochs ignores SIGTERM), COM1 into a pipe that is echoed to standard
+// output as it comes and read for the kernel's verdict (Bochs' own exit status says nothing).
+int RunBochs(const RunOptions& o, const fs::path& dir, std::map<std::string, std::string>& conf) {
+  if (!o.devices.empty()) {
+    std::cerr << "septum: run: Bochs has no QEMU devices: --device works with --backend=svm only\n";
+    return 2;
+  }
+  char pattern[] = "/tmp/septum-run.XXXXXX";
+  if (!mkdtemp(pattern)) {
+    std::cerr << "septum: run: cannot make a temporary directory\n";
+    return 2;
+  }
+  const fs::path work = pattern;
+  const std::string rc = absl::StrCat(
+      "megs: ", conf["memory_mib"].empty() ? "512" : conf["memory_mib"], "\n",
+      "cpu: model=corei7_skylake_x, count=", conf["cpus"].empty() ? "1" : conf["cpus"], ", ips=50000000\n",
+      "romimage: file=/usr/share/bochs/BIOS-bochs-latest\n", "vgaromimage: file=/usr/share/vgabios/vgabios.bin\n",
+      "ata0-master: type=cdrom, path=\"", fs::absolute(dir / "septum.iso").string(), "\", status=inserted\n", "boot: cdrom\n",
+      "com1: enabled=1, mode=file, dev=/dev/fd/3\n",
+      o.serial2.empty() ? "" : absl::StrCat("com2: enabled=1, mode=file, dev=", fs::absolute(o.serial2).string(), "\n"),
+      "display_library: term\n", "config_interface: textconfig\n", "log: ", (work / "bochs.log").string(), "\n",
+      "panic: action=fatal\n", "error: action=report\n", "info: action=ignore\n", "debug: action=ignore\n",
+      "clock: sync=none, time0=utc\n", "sound: driver=dummy\n", "speaker: enabled=0\n");
+  if (!WriteFile(work / "bochsrc", rc).ok() || !WriteFile(work / "debugger.rc", "c\nquit\n").ok()) {
+    std::cerr << "septum: run: cannot write the Bochs configuration in " << work << "\n";
+    return 2;
+  }
+  if (!o.serial2.empty() && !WriteFile(o.serial2, "").ok()) {  // Bochs makes the file only when COM2 first writes
+    std::cerr << "septum: run: cannot write `" << o.serial2 << "`\n";
+    return 2;
+  }
+  int serial[2];
+  if (pipe(serial) != 0) return 2;
+  std::cout.flush();
+  const pid_t pid = fork();
+  if (pid < 0) return 2;
+  if (pid == 0) {  // Bochs: COM1 on fd 3, its terminal screen into a file, no input
+    dup2(serial[1], 3);
+    const int null_in = open("/dev/null", O_RDONLY), out = open((work / "bochs.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(null_in, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    setenv("TERM", "dumb", 1);
+    execlp("bochs-bin", "bochs-bin", "-q", "-f", (work / "bochsrc").c_str(), "-rc", (work / "debugger.rc").c_str(), nullptr);
+    _exit(127);
+  }
+  close(serial[1]);
+  std::string line, verdict;
+  bool timed_out = false;
+  const time_t deadline = o.timeout_seconds > 0 ? time(nullptr) + o.timeout_seconds : 0;
+  for (;;) {
+    pollfd p{serial[0], POLLIN, 0};
+    const int ready = poll(&p, 1, 1000);
+    if (deadline && time(nullptr) >= deadline) {
+      timed_out = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+    if (ready <= 0) continue;
+    char buf[4096];
+    const ssize_t n = read(serial[0], buf, sizeof(buf));
+    if (n <= 0) break;  // Bochs closed COM1: it ended
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == '\r') continue;
+      std::cout << buf[i];
+      if (buf[i] != '\n') {
+        line += buf[i];
+        continue;
+      }
+      if (absl::StartsWith(line, "septum: end of run: ")) verdict = line.substr(20);
+      line.clear();
+    }
+    std::cout.flush();
+  }
+  close(serial[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    std::cerr << "septum: run: bochs-bin not found (apt-get install bochs bochs-term bochsbios vgabios)\n";
+    return 2;
+  }
+  if (verdict == "success") return 0;
+  if (verdict == "failure") return 1;
+  if (timed_out) {
+    std::cerr << "septum: run: no verdict within " << o.timeout_seconds << " s: the machine was stopped\n";
+    return 124;
+  }
+  std::cerr << "septum: run: Bochs stopped without a verdict from the kernel (its log: " << (work / "bochs.log").string() << ")\n";
+  return 3;
+}
+
 int RunBuild(const RunOptions& o) {
   const fs::path dir(o.dir);
   std::error_code ec;
-  if (o.backend == "vmx") {
-    std::cerr << "septum: run: the VT-x backend (Bochs) is not implemented yet; use --backend=svm\n";
-    return 2;
-  }
-  if (o.backend != "svm") {
-    std::cerr << "septum: run: unknown backend `" << o.backend << "`: use svm\n";
+  if (o.backend != "svm" && o.backend != "vmx") {
+    std::cerr << "septum: run: unknown backend `" << o.backend << "`: use svm (QEMU, AMD-V) or vmx (Bochs, Intel VT-x)\n";
     return 2;
   }
   if (!fs::exists(dir / "septum.iso", ec) || !fs::exists(dir / "run.conf", ec)) {
@@ -210,6 +304,7 @@ int RunBuild(const RunOptions& o) {
     return 2;
   }
   std::map<std::string, std::string> conf = ReadConf(dir / "run.conf");
+  if (o.backend == "vmx") return RunBochs(o, dir, conf);
   std::vector<std::string> argv;
   if (o.timeout_seconds > 0) argv = {"timeout", "-k", "5", std::to_string(o.timeout_seconds)};
   argv.insert(argv.end(), {"qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64,+svm,+npt", "-smp", conf["cpus"].empty() ? "1" : conf["cpus"], "-m",

@@ -35,14 +35,15 @@ absl::Status WriteBuild(const BuildInputs& in);
 
 struct RunOptions {
   std::string dir;
-  std::string backend = "svm";  // "svm": QEMU with AMD-V; "vmx" is not implemented yet
+  std::string backend = "svm";  // "svm": QEMU with AMD-V; "vmx": Bochs with Intel VT-x
   int timeout_seconds = 0;      // 0: until the kernel ends the run
   std::vector<std::string> devices;  // QEMU -device specs (e.g. "edu,addr=04.0" for the demo's edu0)
   std::string serial2;               // a file for COM2 (QEMU's second serial port); empty: no COM2
 };
 
 // Boots OUT/septum.iso in QEMU (TCG, qemu64,+svm,+npt, the policy's CPUs and memory from
-// run.conf, the devices asked for), the serial console on standard output, COM2 into a file. Returns the exit status for `septum run`:
+// run.conf, the devices asked for) or, with backend "vmx", in Bochs (corei7_skylake_x: VMX
+// with EPT, the same CPUs and memory), the serial console on standard output, COM2 into a file. Returns the exit status for `septum run`:
 // 0 the kernel ended the run with success, 1 with failure, 3 QEMU stopped without a verdict,
 // 124 timeout, 2 the build directory or QEMU is missing.
 int RunBuild(const RunOptions& options);

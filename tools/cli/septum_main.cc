@@ -142,22 +142,24 @@ Exit status: 0 written, 1 the policy was rejected or cannot be compiled, 2 usage
 constexpr char kRunHelp[] = R"HELP(septum run — boot a `septum build` in QEMU
 
 Usage:
-  septum run DIR [--backend=svm] [--timeout S] [--device SPEC]... [--serial2 FILE]
+  septum run DIR [--backend=svm|vmx] [--timeout S] [--device SPEC]... [--serial2 FILE]
 
-Boots DIR/septum.iso under QEMU TCG with AMD-V (-cpu qemu64,+svm,+npt) and the CPUs and memory
-of DIR/run.conf; the serial console (the kernel's log and every domain's console, prefixed
-[name]) streams to standard output. --backend=vmx (Bochs) is not implemented yet.
+Boots DIR/septum.iso with the CPUs and memory of DIR/run.conf: --backend=svm (the default)
+under QEMU TCG with AMD-V (-cpu qemu64,+svm,+npt), --backend=vmx under Bochs with Intel VT-x
+(corei7_skylake_x: VMX with EPT). The same image serves both: the kernel picks its backend from
+CPUID. The serial console (the kernel's log and every domain's console, prefixed [name])
+streams to standard output.
 
 Options:
   --timeout S      stop the machine after S seconds (exit status 124)
   --device SPEC    give the machine a QEMU device, e.g. `edu,addr=04.0` for the demo's edu0 at
-                   PCI 00:04.0 (repeatable); a PCI device of the policy that the machine lacks
-                   stays off and its owner runs without it
+                   PCI 00:04.0 (repeatable; svm only: Bochs has none of them); a PCI device of
+                   the policy that the machine lacks stays off and its owner runs without it
   --serial2 FILE   a second serial port (COM2, 0x2f8), written to FILE: what a domain that owns
                    COM2 sends there
 
-Exit status: 0 the kernel ended the run with success, 1 with failure, 3 QEMU stopped without
-a verdict, 124 the timeout expired, 2 usage error or QEMU missing.
+Exit status: 0 the kernel ended the run with success, 1 with failure, 3 the emulator stopped
+without a verdict, 124 the timeout expired, 2 usage error or the emulator missing.
 )HELP";
 
 constexpr char kDumpHelp[] = R"HELP(septum dump — decode a tables blob
@@ -424,7 +426,7 @@ int Build(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-// septum run DIR [--backend=svm] [--timeout S] [--device SPEC]... [--serial2 FILE]
+// septum run DIR [--backend=svm|vmx] [--timeout S] [--device SPEC]... [--serial2 FILE]
 int Run(const std::vector<std::string>& args) {
   cli::RunOptions o;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -450,7 +452,7 @@ int Run(const std::vector<std::string>& args) {
       o.dir = args[i];
     }
   }
-  if (o.dir.empty()) return Usage("run: usage: septum run DIR [--backend=svm] [--timeout S] [--device SPEC]... [--serial2 FILE]");
+  if (o.dir.empty()) return Usage("run: usage: septum run DIR [--backend=svm|vmx] [--timeout S] [--device SPEC]... [--serial2 FILE]");
   return cli::RunBuild(o);
 }
 
