@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""hypercall_path.py — the kernel's path length for a hypercall round trip, in instructions.
+"""hypercall_path.py — the kernel's path length for a hypercall round trip, in instructions, on
+both backends side by side.
 
-Method: QEMU (TCG, AMD-V, `-icount shift=0,sleep=off`: the virtual clock advances one
+Method, AMD-V: QEMU (TCG, AMD-V, `-icount shift=0,sleep=off`: the virtual clock advances one
 nanosecond per guest instruction and stands still while gdb holds the machine, so stepping
 does not move the schedule) boots the benchmark image (tests/guests/policies/bench.policy: one PV
 domain calling time(), console_write() of 64 bytes and yield() in turn) with its gdb stub; gdb
@@ -13,11 +14,22 @@ stub's register saves; a REP string instruction counts once per iteration (QEMU 
 each); the timer interrupt is masked while stepping (QEMU's default), so no interrupt handler
 is counted. The VMRUN and the guest's own instructions are excluded.
 
-Usage: hypercall_path.py --iso BENCH.iso --kernel SEPTUM.elf [--samples N]
-Prints min / median / max per call and the goal (yield <= 300).
+Method, Intel VT-x: Bochs (corei7_skylake_x, its virtual clock one tick per instruction, so
+tracing does not move the schedule) boots the same image with its internal debugger scripted:
+stop at `septum_vmx_exit` (the HOST_RIP of every VM exit) once, then trace 2,500,000 instructions.
+The trace is cut into exits — from `septum_vmx_exit` to the next VMLAUNCH/VMRESUME or to
+`septum_idle_hlt` — and the VMCALL exits are told apart by the kernel code they run: the
+console line assembler (console_write), the HLT of a given-up slot (yield), neither (time).
+Kernel instructions are those whose physical and linear addresses agree (the guest's are
+mapped elsewhere). As under QEMU, VMLAUNCH/VMRESUME and the guest's instructions are excluded;
+unlike QEMU, the slot timer is not masked, so an exit at a slot's end counts its handler.
+
+Usage: hypercall_path.py --iso BENCH.iso --kernel SEPTUM.elf [--samples N] [--backend svm|vmx|both]
+Prints min / median / max per call and backend, and the goal (yield <= 300).
 """
 import argparse
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -81,13 +93,8 @@ gdb.execute("kill")
 '''
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--iso", required=True)
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--samples", type=int, default=5)
-    ap.add_argument("--profile", action="store_true", help="also print, per call, the instructions counted in each kernel function")
-    a = ap.parse_args()
+def measure_svm(a):
+    """{call number: [instructions per sample]}, {call number: [pcs of one sample]} under QEMU."""
     addresses = {"exit": symbol(a.kernel, "septum_svm_exit"), "vmrun": symbol(a.kernel, "septum_svm_vmrun"),
                  "hlt": symbol(a.kernel, "septum_idle_hlt")}
     port = free_port()
@@ -117,21 +124,119 @@ def main():
             counts[int(parts[1])] = [int(x) for x in parts[2:]]
     if not counts:
         print(out.stdout[-2000:], out.stderr[-2000:], file=sys.stderr)
-        sys.exit("hypercall_path: no hypercall exits were counted")
-    print("hypercall round trip, kernel instructions from #VMEXIT to the next VMRUN (or HLT when the")
-    print("slot is given up), counted by single-stepping QEMU TCG (-icount) through its gdb stub;")
-    print("VMRUN itself excluded; yield's max is a yield at its slot's end (the scheduler steps on)")
-    print(f"{'call':<26}{'samples':>8}{'min':>8}{'median':>8}{'max':>8}  goal")
-    for n in sorted(counts):
-        v = counts[n]
-        goal = GOAL.get(n)
-        verdict = "" if goal is None else (f"<= {goal}: " + ("met" if statistics.median(v) <= goal else "NOT met"))
-        print(f"{NAMES.get(n, str(n)):<26}{len(v):>8}{min(v):>8}{int(statistics.median(v)):>8}{max(v):>8}  {verdict}")
+        sys.exit("hypercall_path: no hypercall exits were counted under QEMU")
+    return counts, traces
+
+
+BOCHSRC = """megs: 256
+cpu: model=corei7_skylake_x, count=1, ips=50000000
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=cdrom, path="%(iso)s", status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=%(work)s/serial.log
+display_library: term
+config_interface: textconfig
+log: %(work)s/bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+debug: action=ignore
+clock: sync=none, time0=utc
+sound: driver=dummy
+speaker: enabled=0
+"""
+
+# "(0).[423265682] [0x000000107dc0] 0008:0000000000107dc0 (unk. ctxt): mov rdi, ..."
+TRACE_LINE = re.compile(r"^\(\d+\)\.\[\d+\] \[0x([0-9a-f]+)\] [0-9a-f]{4}:([0-9a-f]+) \(unk\. ctxt\): (\S+)")
+
+
+def function_ranges(kernel, names):
+    """{name: (start, end)} of the kernel functions with these (demangled) name prefixes."""
+    out = subprocess.run(["nm", "-C", "-S", "--defined-only", kernel], check=True, capture_output=True, text=True).stdout
+    ranges = {}
+    for line in out.splitlines():
+        parts = line.split(maxsplit=3)
+        if len(parts) == 4 and parts[2] in "tT":
+            for n in names:
+                if parts[3].startswith(n):
+                    ranges[n] = (int(parts[0], 16), int(parts[0], 16) + int(parts[1], 16))
+    return ranges
+
+
+def measure_vmx(a):
+    """{call number: [instructions per sample]}, {call number: [pcs of one sample]} under Bochs."""
+    exit_pc, hlt_pc = symbol(a.kernel, "septum_vmx_exit"), symbol(a.kernel, "septum_idle_hlt")
+    fn = function_ranges(a.kernel, ["septum::ConsoleLines::Feed", "septum::HandleHypercall"])
+    work = tempfile.mkdtemp(prefix="septum-bench-vmx-")
+    with open(os.path.join(work, "bochsrc"), "w") as f:
+        f.write(BOCHSRC % {"iso": os.path.abspath(a.iso), "work": work})
+    with open(os.path.join(work, "debugger.rc"), "w") as f:
+        f.write(f"lb 0x{exit_pc:x}\nc\nd 1\ntrace on\ns 2500000\nquit\n")
+    trace = os.path.join(work, "trace.txt")
+    with open(trace, "w") as out:
+        subprocess.run(["timeout", "-k", "5", "900", "bochs-bin", "-q", "-f", os.path.join(work, "bochsrc"), "-rc",
+                        os.path.join(work, "debugger.rc")], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                       env=dict(os.environ, TERM="dumb"))
+    counts, traces = {}, {}
+    segment = None  # the kernel PCs since the last septum_vmx_exit
+    with open(trace, errors="replace") as f:
+        for line in f:
+            m = TRACE_LINE.match(line)
+            if not m:
+                continue
+            phys, lin, mnemonic = int(m.group(1), 16), int(m.group(2), 16), m.group(3)
+            if phys == lin == exit_pc:
+                segment = []
+            if segment is None or phys != lin:
+                continue  # not in an exit, or a guest instruction
+            if mnemonic in ("vmresume", "vmlaunch") or lin == hlt_pc:
+                inside = lambda name: name in fn and any(fn[name][0] <= pc < fn[name][1] for pc in segment)
+                if inside("septum::HandleHypercall"):
+                    number = 1 if inside("septum::ConsoleLines::Feed") else 2 if lin == hlt_pc else 3
+                    counts.setdefault(number, []).append(len(segment))
+                    traces.setdefault(number, segment)
+                segment = None
+                continue
+            segment.append(lin)
+    if not counts:
+        sys.exit(f"hypercall_path: no hypercall exits were traced under Bochs (trace: {trace})")
+    return counts, traces
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--samples", type=int, default=5)
+    ap.add_argument("--backend", choices=["svm", "vmx", "both"], default="both")
+    ap.add_argument("--profile", action="store_true", help="also print, per call, the instructions counted in each kernel function")
+    a = ap.parse_args()
+    results = {}
+    if a.backend in ("svm", "both"):
+        results["svm"] = measure_svm(a)
+    if a.backend in ("vmx", "both"):
+        results["vmx"] = measure_vmx(a)
+    print("hypercall round trip, kernel instructions from the VM exit to the next VM entry (or to the")
+    print("HLT when the slot is given up): svm single-stepped in QEMU TCG (-icount) through its gdb")
+    print("stub, vmx traced in Bochs' debugger; the entry instruction itself excluded; yield's max is a")
+    print("yield at its slot's end (the scheduler steps on)")
+    print(f"{'call':<26}{'backend':>8}{'samples':>8}{'min':>8}{'median':>8}{'max':>8}  goal")
+    for n in sorted({n for counts, _ in results.values() for n in counts}):
+        for backend, (counts, _) in results.items():
+            v = counts.get(n)
+            if not v:
+                print(f"{NAMES.get(n, str(n)):<26}{backend:>8}       0")
+                continue
+            goal = GOAL.get(n)
+            verdict = "" if goal is None else (f"<= {goal}: " + ("met" if statistics.median(v) <= goal else "NOT met"))
+            print(f"{NAMES.get(n, str(n)):<26}{backend:>8}{len(v):>8}{min(v):>8}{int(statistics.median(v)):>8}{max(v):>8}  {verdict}")
     if a.profile:
-        for n in sorted(traces):
-            print(f"\nprofile of one {NAMES.get(n, str(n))} (instructions per function):")
-            for name, count in profile(a.kernel, traces[n]):
-                print(f"  {count:>6}  {name}")
+        for backend, (_, traces) in results.items():
+            for n in sorted(traces):
+                print(f"\nprofile of one {NAMES.get(n, str(n))} on {backend} (instructions per function):")
+                for name, count in profile(a.kernel, traces[n]):
+                    print(f"  {count:>6}  {name}")
 
 
 def profile(kernel, pcs):

@@ -453,7 +453,7 @@ SlotUse Decide(Cpu& cpu, const SlotPosition& pos, uint64_t now) {
 // Gives up the claim on domain d, without the lock: everything this CPU wrote of the domain is
 // published by the release store before another CPU can claim it (Decide's acquire load); a
 // kick that still finds `running` set is a harmless spurious IPI.
-void Release(Cpu& cpu, size_t d) {
+[[gnu::always_inline]] inline void Release(Cpu& cpu, size_t d) {
   if (domains[d].plans > 1) {  // it may run on another CPU next: leave its state in memory
     if (cpu.on_fpu == d) {
       SaveFpu(fpu[d]);

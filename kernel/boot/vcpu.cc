@@ -4,9 +4,12 @@
 #include "kernel/arch/x86/svm/svm.h"
 
 namespace septum {
+namespace internal {
+VirtBackend backend = VirtBackend::kNone;
+}  // namespace internal
 namespace {
 
-VirtBackend backend = VirtBackend::kNone;
+using internal::backend;
 VmxControls vmx_controls;
 
 bool Svm() { return backend == VirtBackend::kSvm; }
@@ -48,27 +51,6 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& record, uin
   } else {
     x86::vmx::InitGuest(v.vmx, regs, record, static_cast<uint16_t>(v.asid), cpu);
   }
-}
-
-ExitEvent RunGuest(Vcpu& v, GuestRegs& regs, uint32_t cpu, bool flush_tlb, uint64_t deadline_tsc) {
-  if (Svm()) {
-    if (flush_tlb) v.vmcb->Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
-    return x86::svm::Run(*v.vmcb, regs);
-  }
-  if (flush_tlb) v.vmx.flush = true;
-  return x86::vmx::Run(v.vmx, regs, cpu, deadline_tsc);
-}
-
-void SetVirtualInterrupt(Vcpu& v, uint8_t vector) {
-  if (Svm()) {
-    x86::svm::SetVirtualInterrupt(*v.vmcb, vector);
-  } else {
-    x86::vmx::SetVirtualInterrupt(v.vmx, vector);
-  }
-}
-
-bool VirtualInterruptPending(const Vcpu& v) {
-  return Svm() ? x86::svm::VirtualInterruptPending(*v.vmcb) : x86::vmx::VirtualInterruptPending(v.vmx);
 }
 
 void LeaveCpu(Vcpu& v, uint32_t cpu) {

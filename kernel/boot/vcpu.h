@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kernel/abi/tables.h"
+#include "kernel/arch/x86/svm/svm.h"
 #include "kernel/arch/x86/svm/vmcb.h"
 #include "kernel/arch/x86/vmx/vmx.h"
 #include "kernel/core/exit_event.h"
@@ -37,15 +38,35 @@ bool EnableVirtualization(uint32_t cpu);
 // The domain's start state (svm::InitGuest / vmx::InitGuest), on CPU `cpu`.
 void InitGuest(Vcpu& vcpu, GuestRegs& regs, const tables::DomainRecord& record, uint32_t cpu);
 
+// The calls on the exit path are inline: one branch on the backend, no call of their own.
+namespace internal {
+extern VirtBackend backend;  // set once by SelectBackend
+}
+
 // Runs the guest until its next exit; `flush_tlb`: drop its TLB entries first (shared tags).
 // `deadline_tsc`: the slot's end on the TSC (VMX's preemption timer exits by then; SVM relies
 // on the slot timer alone).
-ExitEvent RunGuest(Vcpu& vcpu, GuestRegs& regs, uint32_t cpu, bool flush_tlb, uint64_t deadline_tsc);
+inline ExitEvent RunGuest(Vcpu& v, GuestRegs& regs, uint32_t cpu, bool flush_tlb, uint64_t deadline_tsc) {
+  if (internal::backend == VirtBackend::kSvm) {
+    if (flush_tlb) v.vmcb->Set<uint8_t>(x86::svm::kTlbControl, x86::svm::kTlbFlushAll);
+    return x86::svm::Run(*v.vmcb, regs);
+  }
+  if (flush_tlb) v.vmx.flush = true;
+  return x86::vmx::Run(v.vmx, regs, cpu, deadline_tsc);
+}
 
 // A virtual interrupt for the guest (delivered when its RFLAGS.IF allows), and whether one is
 // still waiting to be taken.
-void SetVirtualInterrupt(Vcpu& vcpu, uint8_t vector);
-bool VirtualInterruptPending(const Vcpu& vcpu);
+inline void SetVirtualInterrupt(Vcpu& v, uint8_t vector) {
+  if (internal::backend == VirtBackend::kSvm) {
+    x86::svm::SetVirtualInterrupt(*v.vmcb, vector);
+  } else {
+    x86::vmx::SetVirtualInterrupt(v.vmx, vector);
+  }
+}
+inline bool VirtualInterruptPending(const Vcpu& v) {
+  return internal::backend == VirtBackend::kSvm ? x86::svm::VirtualInterruptPending(*v.vmcb) : x86::vmx::VirtualInterruptPending(v.vmx);
+}
 
 // Before another CPU may run it (VMX: VMCLEAR here; SVM: nothing).
 void LeaveCpu(Vcpu& vcpu, uint32_t cpu);

@@ -176,6 +176,7 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
 
   Write(VmcsField32::PIN_BASED_VM_EXEC_CONTROL, controls.pin);
   Write(VmcsField32::CPU_BASED_VM_EXEC_CONTROL, controls.proc);
+  v.proc_written = controls.proc;
   Write(VmcsField32::SECONDARY_VM_EXEC_CONTROL, controls.proc2);
   Write(VmcsField32::VM_EXIT_CONTROLS, controls.exit);
   Write(VmcsField32::VM_ENTRY_CONTROLS, controls.entry | (pv ? kIa32eModeGuest : 0));
@@ -244,6 +245,10 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
   regs.rip = rec.entry;
   regs.rflags = 0x2;
   if (pv) regs.rdi = rec.start_guest;  // the start info
+  Write(VmcsFieldNatural::GUEST_RSP, regs.rsp);
+  Write(VmcsFieldNatural::GUEST_RFLAGS, regs.rflags);
+  v.rsp_written = regs.rsp;
+  v.rflags_written = regs.rflags;
   // Cleared: written to memory, not current anywhere; any CPU may load it next.
   VmClear(v.vmcs);
   current[cpu] = nullptr;
@@ -277,20 +282,25 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
   }
   // A waiting virtual interrupt: now, if the guest can take it; else exit when it can.
   uint32_t proc = controls.proc;
+  bool injected = false;
   if (v.pending_vector >= 0) {
     const bool open = (regs.rflags & kRflagsIf) &&
                       (Read(VmcsField32::GUEST_INTERRUPTIBILITY_INFO) & (kBlockingBySti | kBlockingByMovSs)) == 0;
     if (open) {
       Write(VmcsField32::VM_ENTRY_INTR_INFO_FIELD, kIntrInfoValid | kIntrTypeExternal | static_cast<uint32_t>(v.pending_vector));
       v.pending_vector = -1;
+      injected = true;
     } else {
       proc |= kInterruptWindowExiting;
     }
   }
-  Write(VmcsField32::CPU_BASED_VM_EXEC_CONTROL, proc);
-  Write(VmcsFieldNatural::GUEST_RIP, regs.rip);
-  Write(VmcsFieldNatural::GUEST_RSP, regs.rsp);
-  Write(VmcsFieldNatural::GUEST_RFLAGS, regs.rflags);
+  if (proc != v.proc_written) {
+    Write(VmcsField32::CPU_BASED_VM_EXEC_CONTROL, proc);
+    v.proc_written = proc;
+  }
+  Write(VmcsFieldNatural::GUEST_RIP, regs.rip);  // a dispatch moves it past the instruction it emulated
+  if (regs.rsp != v.rsp_written) Write(VmcsFieldNatural::GUEST_RSP, regs.rsp);
+  if (regs.rflags != v.rflags_written) Write(VmcsFieldNatural::GUEST_RFLAGS, regs.rflags);
   ExitEvent e;
   if (septum_vmx_run(&regs, v.launched) != 0) {  // VMLAUNCH / VMRESUME refused the VMCS
     e.kind = ExitKind::kInvalidState;
@@ -299,33 +309,33 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
   }
   v.launched = true;
   regs.rip = Read(VmcsFieldNatural::GUEST_RIP);
-  regs.rsp = Read(VmcsFieldNatural::GUEST_RSP);
-  regs.rflags = Read(VmcsFieldNatural::GUEST_RFLAGS);
+  regs.rsp = v.rsp_written = Read(VmcsFieldNatural::GUEST_RSP);
+  regs.rflags = v.rflags_written = Read(VmcsFieldNatural::GUEST_RFLAGS);
   const uint32_t reason = static_cast<uint32_t>(Read(VmcsField32::VM_EXIT_REASON));
   e.raw = reason;
-  // An external interrupt whose delivery was cut short by this exit: deliver it again.
-  const uint32_t vectoring = static_cast<uint32_t>(Read(VmcsField32::IDT_VECTORING_INFO_FIELD));
-  if ((vectoring & kIntrInfoValid) && (vectoring & kIntrTypeMask) == kIntrTypeExternal && v.pending_vector < 0) {
-    v.pending_vector = static_cast<int32_t>(vectoring & 0xff);
+  if (injected) {  // an interrupt whose delivery this exit cut short: deliver it again
+    const uint32_t vectoring = static_cast<uint32_t>(Read(VmcsField32::IDT_VECTORING_INFO_FIELD));
+    if ((vectoring & kIntrInfoValid) && (vectoring & kIntrTypeMask) == kIntrTypeExternal && v.pending_vector < 0) {
+      v.pending_vector = static_cast<int32_t>(vectoring & 0xff);
+    }
   }
   if (reason & kExitReasonEntryFailure) {
     e.kind = ExitKind::kInvalidState;
     return e;
   }
-  const auto length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
   switch (static_cast<VmxExit>(reason & 0xffff)) {
     case VmxExit::VMCALL:
       e.kind = ExitKind::kHypercall;
-      e.instruction_length = length;
+      e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
       break;
     case VmxExit::CPUID:
       e.kind = ExitKind::kCpuid;
-      e.instruction_length = length;
+      e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
       e.host_cpuid = Cpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx));
       break;
     case VmxExit::HLT:
       e.kind = ExitKind::kHlt;
-      e.instruction_length = length;
+      e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
       break;
     case VmxExit::EXTERNAL_INTERRUPT:
     case VmxExit::PREEMPTION_TIMER:  // its slot is over (the run loop reads the clock)
