@@ -11,7 +11,8 @@
 // remain the enforcement; the guest tables only make the guest's view match them.
 //
 // PV start state (both backends): 64-bit long mode, CPL 0, paging on with CR3 = the page after
-// the StartInfo page, CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE, EFER = LME|LMA|NXE (SVME too on
+// the StartInfo page, CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE|OSFXSR|OSXMMEXCPT (on VT-x the VMXE
+// that VMX forces is masked: the guest reads its CR4 without it), EFER = LME|LMA|NXE (SVME too on
 // AMD-V, invisible to the guest); CS = 64-bit code, DS/ES/SS/FS/GS flat data with base 0; no
 // GDT or IDT in guest memory (GDTR and IDTR limit 0: an exception in the guest is a fault the
 // kernel contains); RFLAGS = 0x2 (interrupts off); RIP = the image's entry point;

@@ -1,6 +1,6 @@
 // tests/guests/hvm32.S — an HVM test guest: unmodified 32-bit code, no Septum runtime. The
 // kernel starts an HVM domain in 32-bit protected mode, paging off, flat segments, at the
-// image's entry (kernel/arch/x86/svm/svm.h). This one writes one line through console_write
+// image's entry (kernel/arch/x86/svm/svm.h, vmx/vmx.h). This one writes one line through console_write
 // (its policy grants `console`; VMCALL on Intel, VMMCALL on AMD, picked from the CPU vendor),
 // then executes UD2 with no IDT of its own: #UD, #GP, #DF, a triple fault — which the kernel
 // contains as a shutdown fault.
