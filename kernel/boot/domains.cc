@@ -520,7 +520,7 @@ void RunCpu(Cpu& cpu) {
 
 void PrepareCpu(uint32_t c) {
   if (!EnableVirtualization(c)) {
-    Print("septum: cpu {}: VMXON failed (VM-instruction error {})\n", c, x86::vmx::InstructionError());
+    Print("septum: cpu {}: VMXON failed\n", c);
     Refuse("hardware virtualization cannot be turned on");
   }
   x86::WriteCr4(x86::ReadCr4() | kCr4Osfxsr);  // FXSAVE/FXRSTOR cover the SSE registers

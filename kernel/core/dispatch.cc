@@ -87,6 +87,8 @@ ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext
       return ExitAction::kHalt;
     case ExitKind::kInterrupt:
       return ExitAction::kTimer;
+    case ExitKind::kEmulated:
+      return ExitAction::kResume;
     default:
       ++runtime.faults;
       return ExitAction::kFault;

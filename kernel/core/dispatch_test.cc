@@ -75,6 +75,14 @@ TEST(DispatchTest, HltHaltsAndSkipsTheInstruction) {
   EXPECT_EQ(f.regs.rip, 0x1001u);
 }
 
+TEST(DispatchTest, AnExitTheBackendEmulatedResumes) {
+  Fixture f(0);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kEmulated), f.regs, f.ctx, f.env, f.runtime), ExitAction::kResume);
+  EXPECT_EQ(f.regs.rip, 0x1000u) << "the backend moved RIP itself";
+  EXPECT_EQ(f.runtime.faults, 0u);
+  EXPECT_EQ(f.runtime.exits, 1u);
+}
+
 TEST(DispatchTest, InterruptGoesToTheScheduler) {
   Fixture f(0);
   EXPECT_EQ(Dispatch(Event(ExitKind::kInterrupt), f.regs, f.ctx, f.env, f.runtime), ExitAction::kTimer);

@@ -34,6 +34,8 @@ enum class ExitKind : uint8_t {
   kException,     // an exception in the guest (a PV guest has no IDT of its own)
   kShutdown,      // triple fault / shutdown
   kInvalidState,  // the hardware refused to enter the guest with this state
+  kEmulated,      // the backend carried out what the guest did (VT-x: a CR0/CR4 write touching a
+                  // bit VMX forces, which the guest's view keeps as it wrote it): resume
   kOther,         // any other intercepted instruction (VMRUN, VMLOAD, STGI, MONITOR, ...)
 };
 

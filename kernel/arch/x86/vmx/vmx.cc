@@ -75,6 +75,59 @@ uint64_t Cr0Mask() { return ((controls.cr0_must1 & ~(kCr0Pe | kCr0Pg)) | ~contro
 uint64_t Cr4For(uint64_t meant) { return (meant | controls.cr4_must1) & controls.cr4_may1; }
 uint64_t Cr4Mask() { return (controls.cr4_must1 | ~controls.cr4_may1) & 0xffffffff; }
 
+// General register `n` in the SDM's encoding (Vol 3C Table 28-3: RAX, RCX, RDX, RBX, RSP, RBP,
+// RSI, RDI, R8-R15).
+uint64_t Gpr(const GuestRegs& r, uint32_t n) {
+  switch (n) {
+    case 0: return r.rax;
+    case 1: return r.rcx;
+    case 2: return r.rdx;
+    case 3: return r.rbx;
+    case 4: return r.rsp;
+    case 5: return r.rbp;
+    case 6: return r.rsi;
+    case 7: return r.rdi;
+    case 8: return r.r8;
+    case 9: return r.r9;
+    case 10: return r.r10;
+    case 11: return r.r11;
+    case 12: return r.r12;
+    case 13: return r.r13;
+    case 14: return r.r14;
+    default: return r.r15;
+  }
+}
+
+// A MOV to CR0 or CR4 that exited because it changes a bit the guest/host mask keeps (SDM Vol 3C
+// §26.1.3; exit qualification Table 28-3): carried out, with VMX's fixed bits kept in the real
+// register and the guest's value in the read shadow. CR0.PG changing with EFER.LME set switches
+// the guest in or out of IA-32e mode, as the CPU would. False (a fault) for anything else: a
+// read, CLTS/LMSW, another register, a bit VMX does not allow at all (CR4.VMXE: no nested VMX).
+bool EmulateCrWrite(uint64_t qualification, GuestRegs& regs, uint8_t length) {
+  const uint32_t cr = qualification & 0xf, type = (qualification >> 4) & 3, gpr = (qualification >> 8) & 0xf;
+  if (type != 0 || (cr != 0 && cr != 4)) return false;
+  const uint64_t value = Gpr(regs, gpr);
+  if (cr == 0) {
+    if (value >> 32) return false;  // reserved: the CPU would raise #GP
+    const uint64_t old = Read(VmcsFieldNatural::CR0_READ_SHADOW);
+    Write(VmcsFieldNatural::GUEST_CR0, Cr0For(value));
+    Write(VmcsFieldNatural::CR0_READ_SHADOW, value);
+    const uint64_t efer = Read(VmcsField64::GUEST_IA32_EFER);
+    if (((old ^ value) & kCr0Pg) && (efer & kEferLme)) {
+      const bool lma = (value & kCr0Pg) != 0;
+      Write(VmcsField64::GUEST_IA32_EFER, lma ? (efer | kEferLma) : (efer & ~kEferLma));
+      const uint64_t entry = Read(VmcsField32::VM_ENTRY_CONTROLS);
+      Write(VmcsField32::VM_ENTRY_CONTROLS, lma ? (entry | kIa32eModeGuest) : (entry & ~kIa32eModeGuest));
+    }
+  } else {
+    if ((value & kCr4Vmxe) || (value & ~controls.cr4_may1)) return false;
+    Write(VmcsFieldNatural::GUEST_CR4, Cr4For(value));
+    Write(VmcsFieldNatural::CR4_READ_SHADOW, value);
+  }
+  regs.rip += length;
+  return true;
+}
+
 void MakeCurrent(Vcpu& v, uint32_t cpu) {
   SEPTUM_ASSERT(v.active_on == kNotActive || v.active_on == cpu);  // a VMCS is current on one CPU only
   if (current[cpu] != v.vmcs) {
@@ -366,6 +419,12 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
       e.kind = ExitKind::kNestedFault;
       e.address = Read(VmcsField64::GUEST_PHYSICAL_ADDRESS);
       e.info = paging::kRead;
+      break;
+    case VmxExit::CR_ACCESS:
+      e.kind = EmulateCrWrite(Read(VmcsFieldNatural::EXIT_QUALIFICATION), regs,
+                              static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN)))
+                   ? ExitKind::kEmulated
+                   : ExitKind::kOther;
       break;
     case VmxExit::TRIPLE_FAULT:
       e.kind = ExitKind::kShutdown;
