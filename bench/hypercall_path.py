@@ -14,8 +14,9 @@ stub's register saves; a REP string instruction counts once per iteration (QEMU 
 each); the timer interrupt is masked while stepping (QEMU's default), so no interrupt handler
 is counted. The VMRUN and the guest's own instructions are excluded.
 
-Method, Intel VT-x: Bochs (corei7_skylake_x, its virtual clock one tick per instruction, so
-tracing does not move the schedule) boots the same image with its internal debugger scripted:
+Method, Intel VT-x: Bochs (tools/vm/bochs.sh, as the tests run it: corei7_skylake_x, its virtual
+clock one tick per instruction, so tracing does not move the schedule) boots the same image with
+its internal debugger scripted:
 stop at `septum_vmx_exit` (the HOST_RIP of every VM exit) once, then trace 2,500,000 instructions.
 The trace is cut into exits — from `septum_vmx_exit` to the next VMLAUNCH/VMRESUME or to
 `septum_idle_hlt` — and the VMCALL exits are told apart by the kernel code they run: the
@@ -25,6 +26,7 @@ mapped elsewhere). As under QEMU, VMLAUNCH/VMRESUME and the guest's instructions
 unlike QEMU, the slot timer is not masked, so an exit at a slot's end counts its handler.
 
 Usage: hypercall_path.py --iso BENCH.iso --kernel SEPTUM.elf [--samples N] [--backend svm|vmx|both]
+                         [--bochs tools/vm/bochs.sh]
 Prints min / median / max per call and backend, and the goal (yield <= 300).
 """
 import argparse
@@ -128,25 +130,6 @@ def measure_svm(a):
     return counts, traces
 
 
-BOCHSRC = """megs: 256
-cpu: model=corei7_skylake_x, count=1, ips=50000000
-romimage: file=/usr/share/bochs/BIOS-bochs-latest
-vgaromimage: file=/usr/share/vgabios/vgabios.bin
-ata0-master: type=cdrom, path="%(iso)s", status=inserted
-boot: cdrom
-com1: enabled=1, mode=file, dev=%(work)s/serial.log
-display_library: term
-config_interface: textconfig
-log: %(work)s/bochs.log
-panic: action=fatal
-error: action=report
-info: action=ignore
-debug: action=ignore
-clock: sync=none, time0=utc
-sound: driver=dummy
-speaker: enabled=0
-"""
-
 # "(0).[423265682] [0x000000107dc0] 0008:0000000000107dc0 (unk. ctxt): mov rdi, ..."
 TRACE_LINE = re.compile(r"^\(\d+\)\.\[\d+\] \[0x([0-9a-f]+)\] [0-9a-f]{4}:([0-9a-f]+) \(unk\. ctxt\): (\S+)")
 
@@ -169,15 +152,14 @@ def measure_vmx(a):
     exit_pc, hlt_pc = symbol(a.kernel, "septum_vmx_exit"), symbol(a.kernel, "septum_idle_hlt")
     fn = function_ranges(a.kernel, ["septum::ConsoleLines::Feed", "septum::HandleHypercall"])
     work = tempfile.mkdtemp(prefix="septum-bench-vmx-")
-    with open(os.path.join(work, "bochsrc"), "w") as f:
-        f.write(BOCHSRC % {"iso": os.path.abspath(a.iso), "work": work})
-    with open(os.path.join(work, "debugger.rc"), "w") as f:
+    script = os.path.join(work, "debugger.rc")
+    with open(script, "w") as f:
         f.write(f"lb 0x{exit_pc:x}\nc\nd 1\ntrace on\ns 2500000\nquit\n")
     trace = os.path.join(work, "trace.txt")
-    with open(trace, "w") as out:
-        subprocess.run(["timeout", "-k", "5", "900", "bochs-bin", "-q", "-f", os.path.join(work, "bochsrc"), "-rc",
-                        os.path.join(work, "debugger.rc")], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                       env=dict(os.environ, TERM="dumb"))
+    # The run ends at the script's `quit`, without a verdict: bochs.sh's status says nothing here.
+    subprocess.run(["bash", a.bochs, "--iso", a.iso, "--memory", "256", "--timeout", "900", "--log", os.path.join(work, "serial.log"),
+                    "--debugger", script, "--screen", trace], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     counts, traces = {}, {}
     segment = None  # the kernel PCs since the last septum_vmx_exit
     with open(trace, errors="replace") as f:
@@ -210,6 +192,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--samples", type=int, default=5)
     ap.add_argument("--backend", choices=["svm", "vmx", "both"], default="both")
+    ap.add_argument("--bochs", default="tools/vm/bochs.sh", help="the Bochs runner (its configuration is the tests')")
     ap.add_argument("--profile", action="store_true", help="also print, per call, the instructions counted in each kernel function")
     a = ap.parse_args()
     results = {}

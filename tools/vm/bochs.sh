@@ -2,7 +2,7 @@
 # bochs.sh — boots a Septum ISO under Bochs with Intel VT-x (VMX + EPT) and reports the kernel's verdict.
 #
 #   bochs.sh --iso FILE [--cpu MODEL] [--log FILE] [--timeout SECONDS] [--memory MIB] [--smp N]
-#            [--serial2 FILE]
+#            [--serial2 FILE] [--debugger SCRIPT --screen FILE]
 #
 # --cpu defaults to corei7_skylake_x (VMX with EPT; ../shared/design/PLATFORM.md). Bochs runs
 # headless (display_library term, debugger prompt answered by an rc file, sound off) under a hard
@@ -11,10 +11,12 @@
 # status 1 whatever the outcome, so the verdict is read from the kernel's last serial line,
 # "septum: end of run: success|failure" (kernel/arch/x86/run_end.h). --smp N gives the machine N
 # CPUs (Debian's Bochs is built with SMP); --serial2 FILE adds COM2 (0x2f8), logged there.
+# --debugger SCRIPT runs Bochs' debugger commands from SCRIPT instead of plain `c` (the benchmark
+# traces with it), and --screen FILE keeps what Bochs prints (the trace) in FILE.
 # Exit status: 0 success, 1 failure, 124 timeout, 3 Bochs stopped without a verdict.
 set -uo pipefail
 
-iso="" cpu="corei7_skylake_x" log="" timeout_s=120 memory=512 smp=1 serial2=""
+iso="" cpu="corei7_skylake_x" log="" timeout_s=120 memory=512 smp=1 serial2="" debugger="" screen=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --iso) iso="$2"; shift 2 ;;
@@ -24,7 +26,9 @@ while [ $# -gt 0 ]; do
     --memory) memory="$2"; shift 2 ;;
     --smp) smp="$2"; shift 2 ;;
     --serial2) serial2="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --debugger) debugger="$2"; shift 2 ;;
+    --screen) screen="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bochs.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,13 +62,18 @@ clock: sync=none, time0=utc
 sound: driver=dummy
 speaker: enabled=0
 RC
-printf 'c\nquit\n' > "$work/debugger.rc"
+if [ -n "$debugger" ]; then
+  cp "$debugger" "$work/debugger.rc"
+else
+  printf 'c\nquit\n' > "$work/debugger.rc"
+fi
 
 # Bochs' term display is a curses screen: it needs TERM (unset under `bazel test`) and writes
 # escape sequences, which are kept out of our output.
 TERM=dumb timeout -k 5 "$timeout_s" bochs-bin -q -f "$work/bochsrc" -rc "$work/debugger.rc" \
   </dev/null >"$work/bochs.out" 2>&1
 status=$?
+[ -n "$screen" ] && mv "$work/bochs.out" "$screen"
 [ -z "$log" ] && tr -d '\r' < "$serial_log"
 
 verdict="$(tr -d '\r' < "$serial_log" | grep -o 'septum: end of run: [a-z]*' | tail -n 1)"

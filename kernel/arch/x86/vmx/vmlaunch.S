@@ -53,15 +53,8 @@ septum_vmx_run:
         vmresume
 2:      // The entry failed (VMfailInvalid / VMfailValid): still the host's stack.
         cli
-        addq $8, %rsp
-        popq %r15
-        popq %r14
-        popq %r13
-        popq %r12
-        popq %rbp
-        popq %rbx
         movl $1, %eax
-        ret
+        jmp 3f
 
 septum_vmx_exit:
         pushq %rdi                            // the guest's RDI
@@ -82,17 +75,17 @@ septum_vmx_exit:
         movq %r15, 112(%rdi)
         popq %rax
         movq %rax, 40(%rdi)
-        addq $8, %rsp
+        sti                                   // a held interrupt is taken after the nop
+        nop
+        cli
+        xorl %eax, %eax
+3:      addq $8, %rsp                         // GuestRegs*
         popq %r15
         popq %r14
         popq %r13
         popq %r12
         popq %rbp
         popq %rbx
-        sti                                   // a held interrupt is taken after the nop
-        nop
-        cli
-        xorl %eax, %eax
         ret
 
         .section .note.GNU-stack, "", @progbits
