@@ -32,6 +32,9 @@
 //                  bystander where RIGHT would apply (stops it before a start, pauses it
 //                  before a resume), then calls RIGHT and prints the denial
 //   restarter      prints its restart count (self_info); faults on its first two runs
+//   uart_irq       owns COM2 (ports 0x2f8-0x2ff, IRQ 3) and sends a line on it driven by the UART's
+//                  transmitter-empty interrupt: each interrupt (IRQ 3, its vector 0x23) sends the
+//                  next byte; then prints how many bytes went out and how many interrupts came
 //   irq_spy        shares a CPU with the owner of a device: takes every interrupt vector it
 //                  could be sent (0x20-0xff) and counts what arrives over 20 rounds (nothing
 //                  must), calls irq_ack for the device's IRQ 11 (denied), then reads the
@@ -279,6 +282,46 @@ void Bystander(StringView name) {
 // The guest-physical end of the domain's first region (its RAM at 0x200000 in the test policies).
 uint64_t RamEnd(const septum::start::StartInfo& start) { return start.regions[0].guest + start.regions[0].size; }
 
+// COM2 driven by its interrupt (16550: IER 0x2f9 bit 1 = transmitter-empty interrupt; reading
+// IIR 0x2fa acknowledges it; MCR OUT2 gates the UART's IRQ line on a PC).
+constexpr uint16_t kCom2 = 0x2f8;
+constexpr char kUartLine[] = "uart_irq: this line went out one interrupt per byte\r\n";
+volatile uint32_t uart_sent = 0;
+volatile uint32_t uart_interrupts = 0;
+
+void Outb(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+uint8_t Inb(uint16_t port) {
+  uint8_t v;
+  asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+  return v;
+}
+
+void OnUartInterrupt() {
+  uart_interrupts = uart_interrupts + 1;
+  if ((Inb(kCom2 + 2) & 0x0f) != 0x02) return;  // not "transmitter empty"
+  if (uart_sent < sizeof(kUartLine) - 1) {
+    Outb(kCom2, static_cast<uint8_t>(kUartLine[uart_sent]));
+    uart_sent = uart_sent + 1;
+  } else {
+    Outb(kCom2 + 1, 0);  // all sent: no more interrupts
+  }
+}
+
+void UartIrq() {
+  septum::guest::InstallInterruptHandler(static_cast<uint8_t>(septum::hypercall::kGuestIrqVectorBase + 3), &OnUartInterrupt);
+  Outb(kCom2 + 1, 0);     // interrupts off while the line is set up
+  Outb(kCom2 + 3, 0x83);  // 8N1, divisor latch
+  Outb(kCom2, 1);         // 115200 baud
+  Outb(kCom2 + 1, 0);
+  Outb(kCom2 + 3, 0x03);
+  Outb(kCom2 + 4, 0x0b);  // DTR, RTS, OUT2 (the IRQ line)
+  septum::guest::EnableInterrupts();
+  Outb(kCom2 + 1, 0x02);  // transmitter-empty interrupt: it is empty now
+  for (int naps = 0; naps < 500 && uart_sent < sizeof(kUartLine) - 1; ++naps) septum::guest::WaitForInterrupt();
+  septum::guest::DisableInterrupts();
+  Print("uart_irq: sent {} of {} bytes, {} interrupts\n", uart_sent, sizeof(kUartLine) - 1, uart_interrupts);
+}
+
 volatile uint64_t spied_interrupts = 0;
 void OnAnyInterrupt() { spied_interrupts = spied_interrupts + 1; }
 
@@ -387,6 +430,8 @@ void GuestMain(const septum::start::StartInfo& start) {
     Print("outsider: channel_notify(0): {}; channel_info(0): {}\n", septum::guest::Hypercall(Number::kChannelNotify, 0).status,
           septum::guest::Hypercall(Number::kChannelInfo, 0, reinterpret_cast<uintptr_t>(&info), sizeof(info)).status);
     Bystander(name);
+  } else if (name == StringView("uart_irq")) {
+    UartIrq();
   } else if (name == StringView("irq_spy")) {
     IrqSpy();
   } else if (StartsWith(name, "lacks_")) {
