@@ -22,8 +22,8 @@ struct Vcpu {
   uint32_t asid = 0;               // SVM: its ASID
 };
 
-// Picks the backend; for VMX, `controls` must be the bootstrap CPU's (ReadControls). False and
-// a reason if the CPU's VMX lacks what Septum needs.
+// Picks the backend (on the bootstrap CPU); for VMX it reads this CPU's capability MSRs into the
+// controls every CPU then uses. False and a reason if the CPU's VMX lacks what Septum needs.
 bool SelectBackend(VirtBackend backend, const char** problem);
 VirtBackend Backend();
 // The VMX controls in use (valid after SelectBackend(kVmx)).

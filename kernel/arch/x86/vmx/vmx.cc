@@ -68,8 +68,8 @@ void InvEpt(uint64_t type) {
 }
 
 // The CR0 / CR4 a guest gets for the value it means: VMX's fixed bits forced (PE and PG are
-// free for an unrestricted guest), and the mask of the bits it may not change itself (a write
-// that changes one exits, and is contained as a fault).
+// free for an unrestricted guest), and the mask of those bits: the guest reads its own value
+// (the read shadow), and a write that changes one exits and is carried out (EmulateCrWrite).
 uint64_t Cr0For(uint64_t meant) { return (meant | (controls.cr0_must1 & ~(kCr0Pe | kCr0Pg))) & controls.cr0_may1; }
 uint64_t Cr0Mask() { return ((controls.cr0_must1 & ~(kCr0Pe | kCr0Pg)) | ~controls.cr0_may1) & 0xffffffff; }
 uint64_t Cr4For(uint64_t meant) { return (meant | controls.cr4_must1) & controls.cr4_may1; }
@@ -225,7 +225,6 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
   v.pending_vector = -1;
   v.vpid = controls.vpid ? vpid : 0;
   v.flush = true;
-  v.long_mode = pv;
 
   Write(VmcsField32::PIN_BASED_VM_EXEC_CONTROL, controls.pin);
   Write(VmcsField32::CPU_BASED_VM_EXEC_CONTROL, controls.proc);

@@ -30,7 +30,6 @@ struct Vcpu {
   int32_t pending_vector = -1;    // a virtual interrupt waiting for the guest's interrupt window
   uint16_t vpid = 0;              // its VPID (0: VPIDs off)
   bool flush = false;             // INVVPID before the next entry (a restart, another CPU)
-  bool long_mode = false;         // a 64-bit (PV) guest
   // What the current VMCS holds already, so an entry writes only what changed.
   uint32_t proc_written = 0;
   uint64_t rsp_written = 0, rflags_written = 0;
