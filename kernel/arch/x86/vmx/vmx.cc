@@ -137,14 +137,6 @@ void MakeCurrent(Vcpu& v, uint32_t cpu) {
   v.active_on = cpu;
 }
 
-void Segment(VmcsField16 selector, VmcsField32 limit, VmcsField32 ar, VmcsFieldNatural base, uint16_t sel, uint32_t lim,
-             uint32_t rights) {
-  Write(selector, sel);
-  Write(limit, lim);
-  Write(ar, rights);
-  Write(base, 0);
-}
-
 void WriteHostState() {
   Write(VmcsField16::HOST_CS_SELECTOR, 0x08);
   Write(VmcsField16::HOST_SS_SELECTOR, 0x10);
@@ -249,24 +241,24 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
   if (v.vpid) Write(VmcsField16::VIRTUAL_PROCESSOR_ID, v.vpid);
   WriteHostState();
 
-  // The guest: flat segments, no GDT/IDT/LDT of its own, a busy TSS the hardware wants.
-  const uint32_t code = pv ? kArCode64 : kArCode32;
-  Segment(VmcsField16::GUEST_CS_SELECTOR, VmcsField32::GUEST_CS_LIMIT, VmcsField32::GUEST_CS_AR_BYTES, VmcsFieldNatural::GUEST_CS_BASE,
-          0x08, 0xffffffff, code);
-  Segment(VmcsField16::GUEST_SS_SELECTOR, VmcsField32::GUEST_SS_LIMIT, VmcsField32::GUEST_SS_AR_BYTES, VmcsFieldNatural::GUEST_SS_BASE,
-          0x10, 0xffffffff, kArData);
-  Segment(VmcsField16::GUEST_DS_SELECTOR, VmcsField32::GUEST_DS_LIMIT, VmcsField32::GUEST_DS_AR_BYTES, VmcsFieldNatural::GUEST_DS_BASE,
-          0x10, 0xffffffff, kArData);
-  Segment(VmcsField16::GUEST_ES_SELECTOR, VmcsField32::GUEST_ES_LIMIT, VmcsField32::GUEST_ES_AR_BYTES, VmcsFieldNatural::GUEST_ES_BASE,
-          0x10, 0xffffffff, kArData);
-  Segment(VmcsField16::GUEST_FS_SELECTOR, VmcsField32::GUEST_FS_LIMIT, VmcsField32::GUEST_FS_AR_BYTES, VmcsFieldNatural::GUEST_FS_BASE,
-          0x10, 0xffffffff, kArData);
-  Segment(VmcsField16::GUEST_GS_SELECTOR, VmcsField32::GUEST_GS_LIMIT, VmcsField32::GUEST_GS_AR_BYTES, VmcsFieldNatural::GUEST_GS_BASE,
-          0x10, 0xffffffff, kArData);
-  Segment(VmcsField16::GUEST_LDTR_SELECTOR, VmcsField32::GUEST_LDTR_LIMIT, VmcsField32::GUEST_LDTR_AR_BYTES,
-          VmcsFieldNatural::GUEST_LDTR_BASE, 0, 0, kArUnusable);
-  Segment(VmcsField16::GUEST_TR_SELECTOR, VmcsField32::GUEST_TR_LIMIT, VmcsField32::GUEST_TR_AR_BYTES, VmcsFieldNatural::GUEST_TR_BASE,
-          0, 0x67, kArTssBusy);
+  // The guest: flat segments, no GDT/IDT/LDT of its own, a busy TSS the hardware wants. The
+  // segment registers' fields are encoded in the SDM's order ES, CS, SS, DS, FS, GS, LDTR, TR,
+  // 2 apart (Vol 3D Appendix B).
+  struct GuestSegment {
+    uint16_t selector;
+    uint32_t limit;
+    uint32_t rights;
+  };
+  const GuestSegment segments[8] = {{0x10, 0xffffffff, kArData}, {0x08, 0xffffffff, pv ? kArCode64 : kArCode32},
+                                    {0x10, 0xffffffff, kArData}, {0x10, 0xffffffff, kArData},
+                                    {0x10, 0xffffffff, kArData}, {0x10, 0xffffffff, kArData},
+                                    {0, 0, kArUnusable},         {0, 0x67, kArTssBusy}};
+  for (uint32_t i = 0; i < 8; ++i) {
+    VmWrite(static_cast<uint32_t>(VmcsField16::GUEST_ES_SELECTOR) + 2 * i, segments[i].selector);
+    VmWrite(static_cast<uint32_t>(VmcsField32::GUEST_ES_LIMIT) + 2 * i, segments[i].limit);
+    VmWrite(static_cast<uint32_t>(VmcsField32::GUEST_ES_AR_BYTES) + 2 * i, segments[i].rights);
+    VmWrite(static_cast<uint32_t>(VmcsFieldNatural::GUEST_ES_BASE) + 2 * i, 0);
+  }
   Write(VmcsField32::GUEST_GDTR_LIMIT, 0);
   Write(VmcsFieldNatural::GUEST_GDTR_BASE, 0);
   Write(VmcsField32::GUEST_IDTR_LIMIT, 0);
