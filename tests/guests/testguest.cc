@@ -289,12 +289,8 @@ constexpr char kUartLine[] = "uart_irq: this line went out one interrupt per byt
 volatile uint32_t uart_sent = 0;
 volatile uint32_t uart_interrupts = 0;
 
-void Outb(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-uint8_t Inb(uint16_t port) {
-  uint8_t v;
-  asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-  return v;
-}
+using septum::guest::Inb;
+using septum::guest::Outb;
 
 void OnUartInterrupt() {
   uart_interrupts = uart_interrupts + 1;
@@ -309,12 +305,8 @@ void OnUartInterrupt() {
 
 void UartIrq() {
   septum::guest::InstallInterruptHandler(static_cast<uint8_t>(septum::hypercall::kGuestIrqVectorBase + 3), &OnUartInterrupt);
-  Outb(kCom2 + 1, 0);     // interrupts off while the line is set up
-  Outb(kCom2 + 3, 0x83);  // 8N1, divisor latch
-  Outb(kCom2, 1);         // 115200 baud
-  Outb(kCom2 + 1, 0);
-  Outb(kCom2 + 3, 0x03);
-  Outb(kCom2 + 4, 0x0b);  // DTR, RTS, OUT2 (the IRQ line)
+  septum::guest::UartLineInit(kCom2);  // its interrupts off while the line is set up
+  Outb(kCom2 + 4, 0x0b);                // DTR, RTS, OUT2 (the IRQ line)
   septum::guest::EnableInterrupts();
   Outb(kCom2 + 1, 0x02);  // transmitter-empty interrupt: it is empty now
   for (int naps = 0; naps < 500 && uart_sent < sizeof(kUartLine) - 1; ++naps) septum::guest::WaitForInterrupt();

@@ -9,6 +9,8 @@
 using septum::Status;
 using septum::StringView;
 using septum::guest::Hypercall;
+using septum::guest::Inb;
+using septum::guest::Outb;
 using septum::guest::Print;
 using septum::hypercall::Number;
 
@@ -19,22 +21,8 @@ constexpr uint16_t kCom2 = 0x2f8;
 constexpr uint16_t kLineStatus = 5;
 constexpr uint8_t kTransmitterEmpty = 1 << 5;
 
-void Outb(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-uint8_t Inb(uint16_t port) {
-  uint8_t v;
-  asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-  return v;
-}
-
 // COM2 is dom0's own device: its ports pass straight through (no exit, no hypercall). It sets
-// the line up first (8 data bits, no parity, 1 stop bit, 115200 baud), as any driver would.
-void Com2Init() {
-  Outb(kCom2 + 3, 0x83);  // line control: 8N1, divisor latch on
-  Outb(kCom2, 1);         // divisor 1
-  Outb(kCom2 + 1, 0);
-  Outb(kCom2 + 3, 0x03);  // divisor latch off
-}
-
+// the line up first (septum::guest::UartLineInit), as any driver would.
 void Com2(StringView text) {
   for (size_t i = 0; i < text.size(); ++i) {
     for (int spins = 0; spins < 100000 && !(Inb(kCom2 + kLineStatus) & kTransmitterEmpty); ++spins) {
@@ -117,7 +105,7 @@ void GuestMain(const septum::start::StartInfo& start) {
     Print("dom0: may control `{}` (domain {}), rights {:#x}\n", reinterpret_cast<const char*>(start.controls[i].name),
           start.controls[i].target, start.controls[i].rights);
   }
-  Com2Init();
+  septum::guest::UartLineInit(kCom2);
   Com2("dom0: hello on COM2, the serial port only dom0 owns\r\n");
   const uint32_t worker = Target(start, "worker"), sandbox = Target(start, "sandbox");
   Print("dom0: start sandbox: {}\n", Hypercall(Number::kDomainStart, sandbox).status);

@@ -63,6 +63,14 @@ CallResult Hypercall(hypercall::Number number, uint64_t arg0, uint64_t arg1, uin
 
 Sink Console() { return Sink(&WriteConsole, nullptr); }
 
+void UartLineInit(uint16_t base) {
+  Outb(base + 1, 0);     // interrupt enable: none
+  Outb(base + 3, 0x83);  // line control: 8N1, divisor latch on
+  Outb(base, 1);         // divisor 1: 115200 baud
+  Outb(base + 1, 0);
+  Outb(base + 3, 0x03);  // divisor latch off
+}
+
 const char* DomainStateName(uint32_t state) {
   switch (static_cast<hypercall::DomainState>(state)) {
     case hypercall::DomainState::kStopped: return "stopped";

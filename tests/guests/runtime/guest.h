@@ -52,6 +52,18 @@ inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
 // HLT with interrupts on: sleeps until a device interrupt (or the domain's next slot).
 inline void WaitForInterrupt() { asm volatile("sti; hlt" ::: "memory"); }
 
+// Port I/O on a device the domain owns (its ports pass straight through: no exit).
+inline void Outb(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+inline uint8_t Inb(uint16_t port) {
+  uint8_t v;
+  asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+  return v;
+}
+
+// Sets up the 16550 UART at `base` as any driver would: its interrupts off, 8 data bits, no
+// parity, 1 stop bit, 115200 baud (divisor 1).
+void UartLineInit(uint16_t base);
+
 // A DomainState (domain_query) in words: "stopped", "running", "paused".
 const char* DomainStateName(uint32_t state);
 
