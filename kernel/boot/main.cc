@@ -1,7 +1,7 @@
 // kernel/boot/main.cc — KernelEntry: the first C++ code, called by entry.S in long mode.
 //
 // Order: console, exception panic, banner, boot information, CPU capabilities, the tables blob,
-// then the domains (kernel/boot/domains.cc).
+// then the system (kernel/boot/system.cc).
 // A machine the kernel cannot run on (no Multiboot2 loader, no SVM+NPT and no VMX+EPT) or a
 // tables blob that fails its checks ends the run with the failure verdict and a line saying
 // why; nothing is half-started.
@@ -12,8 +12,9 @@
 #include "kernel/arch/x86/idt.h"
 #include "kernel/arch/x86/run_end.h"
 #include "kernel/arch/x86/serial.h"
-#include "kernel/boot/domains.h"
+#include "kernel/boot/machine.h"
 #include "kernel/boot/multiboot2.h"
+#include "kernel/boot/system.h"
 #include "kernel/core/cmdline.h"
 #include "kernel/core/tables_install.h"
 #include "kernel/core/virt_caps.h"
@@ -32,11 +33,6 @@ namespace {
 BootInfo boot_info;  // large: kept out of the boot stack
 
 const char* YesNo(bool b) { return b ? "yes" : "no"; }
-
-[[noreturn]] void Refuse(StringView why) {
-  Print("septum: cannot run: {}\n", why);
-  x86::EndRun(x86::RunVerdict::kFailure);
-}
 
 void RunGlobalConstructors() {
   for (InitFunction* f = __init_array_start; f != __init_array_end; ++f) (*f)();
@@ -190,5 +186,5 @@ extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
   machine.boot_info = PhysRange{boot_info_address, boot_info_size};
   machine.caps = caps;
   machine.run_ns = RunNanoseconds();
-  RunDomains(tables, machine);
+  RunSystem(tables, machine);
 }

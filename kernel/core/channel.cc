@@ -16,11 +16,11 @@ struct ChannelRequest {
 
 // Whether the caller may make this call on this channel at all: its `channel` group, a channel
 // that exists, the caller one of its endpoints, the right end, a doorbell for notify and wait.
-Result<ChannelRequest> AuthorizeChannel(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
+Result<ChannelRequest> AuthorizeChannel(const Domain& caller, const System& system, const HypercallArgs& args) {
   SEPTUM_ASSIGN_OR_RETURN(const Number number, DecodeNumber(*caller.record, args));
   if (args.arg0 >= system.channels.size() || args.arg0 >= system.doorbells.size()) return Status::kDenied;  // no such channel
   const tables::ChannelRecord& c = system.channels[args.arg0];
-  const uint32_t self = caller.record->index;
+  const uint32_t self = caller.index();
   if (self != c.writer && self != c.reader) return Status::kDenied;  // not an endpoint
   ChannelRequest request{number, static_cast<uint32_t>(args.arg0), self == c.writer ? ChannelRole::kWriter : ChannelRole::kReader, 0};
   const bool doorbell = (c.flags & tables::kChannelNotify) != 0;
@@ -52,14 +52,13 @@ Result<ChannelRequest> CheckChannelArguments(const DomainContext& caller, const 
 
 }  // namespace
 
-HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, const HypercallArgs& args, uint64_t now_ns,
-                              DomainRuntime& runtime) {
-  DomainCounters& counters = runtime.calls;
+HypercallResult HandleChannel(Domain& caller, System& system, const HypercallArgs& args, uint64_t now_ns) {
+  DomainCounters& counters = caller.calls;
   ++counters.hypercalls;
   const LockGuard guard(system.lock);
   const Result<ChannelRequest> authorized = AuthorizeChannel(caller, system, args);
   if (!authorized.ok()) return Refused(authorized.status(), counters.denied);
-  const Result<ChannelRequest> decoded = CheckChannelArguments(caller, args, authorized.value());
+  const Result<ChannelRequest> decoded = CheckChannelArguments(caller.ctx, args, authorized.value());
   if (!decoded.ok()) return Refused(decoded.status(), counters.failed);
   const ChannelRequest& r = decoded.value();
   uint64_t& rings = system.doorbells[r.channel];
@@ -67,7 +66,7 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
     case Number::kChannelNotify: {
       if (rings != ~uint64_t{0}) ++rings;
       const uint32_t reader = system.channels[r.channel].reader;
-      if (reader < system.runtime.size() && system.runtime[reader].waiting == r.channel + 1) system.Kick(reader);
+      if (reader < system.domains.size() && system.domains[reader].waiting == r.channel + 1) system.Kick(reader, caller.cpu);
       return HypercallResult{Status::kOk, 0, false};
     }
     case Number::kChannelWait: {
@@ -77,8 +76,8 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
         return HypercallResult{Status::kOk, n, false};
       }
       if (r.argument == 0) return HypercallResult{Status::kTimeout, 0, false};
-      runtime.waiting = r.channel + 1;
-      runtime.wait_deadline_ns = now_ns + r.argument < now_ns ? ~uint64_t{0} : now_ns + r.argument;
+      caller.waiting = r.channel + 1;
+      caller.wait_deadline_ns = now_ns + r.argument < now_ns ? ~uint64_t{0} : now_ns + r.argument;
       HypercallResult blocked{Status::kOk, 0, true};
       blocked.blocked = true;
       return blocked;
@@ -91,28 +90,30 @@ HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, c
       info.guest = r.role == ChannelRole::kWriter ? c.writer_guest : c.reader_guest;
       info.size = c.size;
       info.notify = (c.flags & tables::kChannelNotify) ? 1 : 0;
-      const Status st = CopyToGuest(caller.memory, caller.format, caller.root, r.argument, reinterpret_cast<const uint8_t*>(&info), sizeof(info));
+      const Status st =
+          CopyToGuest(caller.ctx.memory, caller.ctx.format, caller.ctx.root, r.argument, reinterpret_cast<const uint8_t*>(&info), sizeof(info));
       if (st != Status::kOk) return Refused(st, counters.failed);
       return HypercallResult{Status::kOk, sizeof(info), false};
     }
   }
 }
 
-bool ResolveWait(DomainRuntime& runtime, SystemView& system, uint64_t now_ns, GuestRegs& regs) {
-  if (runtime.waiting == 0) return true;
-  const uint32_t channel = runtime.waiting - 1;
+bool ResolveWait(Domain& domain, System& system, uint64_t now_ns) {
+  if (domain.waiting == 0) return true;
+  GuestRegs& regs = domain.regs;
+  const uint32_t channel = domain.waiting - 1;
   uint64_t& rings = system.doorbells[channel];
   if (rings) {
     regs.rax = static_cast<uint64_t>(Status::kOk);
     regs.rdx = rings;
     rings = 0;
-  } else if (now_ns >= runtime.wait_deadline_ns) {
+  } else if (now_ns >= domain.wait_deadline_ns) {
     regs.rax = static_cast<uint64_t>(Status::kTimeout);
     regs.rdx = 0;
   } else {
     return false;
   }
-  runtime.waiting = 0;
+  domain.waiting = 0;
   return true;
 }
 

@@ -4,8 +4,8 @@
 //
 // channel_wait blocks: the caller is not run again until the doorbell rings or its deadline
 // passes — within its own slots only: the CPU idles in them meanwhile; a notify kicks the CPU
-// idling in the reader's slot (SystemView::Kick), so a ring in the middle of that slot resumes
-// the reader at once. ResolveWait, called by the run loop whenever the waiter's slot could run
+// idling in the reader's slot (System::Kick), so a ring in the middle of that slot resumes
+// the reader at once. ResolveWait, called by the scheduler whenever the waiter's slot could run
 // it, decides which and writes the call's result. HandleChannel holds system.lock; callers of
 // ResolveWait hold it. Pure: host-tested (channel_test).
 #ifndef SEPTUM_KERNEL_CORE_CHANNEL_H_
@@ -13,22 +13,21 @@
 
 #include <stdint.h>
 
-#include "kernel/core/control.h"
+#include "kernel/core/system.h"
 
 namespace septum {
 
 // Decodes, performs and counts one channel call (its number is a channel number). `now_ns` is
 // the time of the call (for a wait's deadline).
-HypercallResult HandleChannel(const DomainContext& caller, SystemView& system, const HypercallArgs& args, uint64_t now_ns,
-                              DomainRuntime& runtime);
+HypercallResult HandleChannel(Domain& caller, System& system, const HypercallArgs& args, uint64_t now_ns);
 
 // For a domain whose slot has come: true if it may run (it is not waiting, or its wait ended
 // now — the doorbell rang, RAX/RDX get ok and the count; or the deadline passed, RAX gets
 // timeout), false if it keeps waiting (its slot stays idle).
-bool ResolveWait(DomainRuntime& runtime, SystemView& system, uint64_t now_ns, GuestRegs& regs);
+bool ResolveWait(Domain& domain, System& system, uint64_t now_ns);
 
-// The deadline of `runtime`'s wait, or ~0 when it is not waiting (the run loop's idle timer).
-inline uint64_t WaitDeadline(const DomainRuntime& runtime) { return runtime.waiting ? runtime.wait_deadline_ns : ~uint64_t{0}; }
+// The deadline of `domain`'s wait, or ~0 when it is not waiting (the scheduler's idle timer).
+inline uint64_t WaitDeadline(const Domain& domain) { return domain.waiting ? domain.wait_deadline_ns : ~uint64_t{0}; }
 
 }  // namespace septum
 

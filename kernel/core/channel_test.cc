@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel/core/guest_memory_testing.h"
+#include "kernel/core/system_testing.h"
 
 namespace septum {
 namespace {
@@ -14,44 +15,34 @@ namespace {
 using hypercall::Number;
 
 // Domain 0 writes channel 0 (with notify) and channel 1 (without); domain 1 reads both;
-// domain 2 is no endpoint.
+// domain 2 is no endpoint. Each domain's CPU idles in its slot (a kick for domain d reaches CPU d).
 struct World {
   FakeGuestMemory g{paging::Format::kNpt, 16};
   uint64_t page = 0;
-  std::vector<tables::DomainRecord> records = std::vector<tables::DomainRecord>(3);
-  std::vector<DomainRuntime> runtime = std::vector<DomainRuntime>(3);
-  std::vector<tables::ChannelRecord> channels = std::vector<tables::ChannelRecord>(2);
-  std::vector<uint64_t> doorbells = std::vector<uint64_t>(2);
-  SystemView system;
-  std::vector<uint32_t> kicked;
+  TestSystem t{3, g.memory(), g.root()};
+  std::vector<tables::DomainRecord>& records = t.records;
+  std::vector<Domain>& domains = t.domains;
+  std::vector<uint64_t>& doorbells = t.doorbells;
+  std::vector<uint32_t>& kicked = t.kicked;
 
   World() {
-    system.kick = [](void* context, uint32_t domain) { static_cast<World*>(context)->kicked.push_back(domain); };
-    system.context = this;
     page = g.NewPage();
     g.Map(0x5000, page, paging::kRead | paging::kWrite);
-    for (uint32_t i = 0; i < 3; ++i) {
-      records[i].index = i;
-      records[i].hypercalls = tables::kAllHypercallGroups;
-      records[i].npt_root = g.root();
+    t.channels.resize(2);
+    for (tables::ChannelRecord& c : t.channels) {
+      c.writer = 0;
+      c.reader = 1;
+      c.size = 4096;
+      c.writer_guest = 0x800000;
+      c.reader_guest = 0x900000;
     }
-    for (uint32_t c = 0; c < 2; ++c) {
-      channels[c].writer = 0;
-      channels[c].reader = 1;
-      channels[c].size = 4096;
-      channels[c].writer_guest = 0x800000;
-      channels[c].reader_guest = 0x900000;
-    }
-    channels[0].flags = tables::kChannelNotify;
-    system.records = Span<const tables::DomainRecord>(records.data(), records.size());
-    system.runtime = Span<DomainRuntime>(runtime.data(), runtime.size());
-    system.channels = Span<const tables::ChannelRecord>(channels.data(), channels.size());
-    system.doorbells = Span<uint64_t>(doorbells.data(), doorbells.size());
+    t.channels[0].flags = tables::kChannelNotify;
+    t.Bind();
   }
   HypercallResult Call(uint32_t caller, Number n, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t now = 1000) {
-    const DomainContext ctx = MakeDomainContext(records[caller], g.memory(), paging::Format::kNpt);
-    return HandleChannel(ctx, system, HypercallArgs{static_cast<uint64_t>(n), a0, a1, a2}, now, runtime[caller]);
+    return HandleChannel(domains[caller], *t.system, HypercallArgs{static_cast<uint64_t>(n), a0, a1, a2}, now);
   }
+  bool Resolve(uint32_t domain, uint64_t now) { return ResolveWait(domains[domain], *t.system, now); }
 };
 
 TEST(ChannelTest, NotifyThenWaitCollectsTheRings) {
@@ -71,25 +62,25 @@ TEST(ChannelTest, WaitBlocksUntilARingOrTheDeadline) {
   const HypercallResult r = w.Call(1, Number::kChannelWait, 0, 5000, 0, /*now=*/1000);
   EXPECT_TRUE(r.blocked);
   EXPECT_TRUE(r.yielded);
-  GuestRegs regs{};
-  EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 3000, regs)) << "nothing yet, deadline 6000";
-  EXPECT_EQ(WaitDeadline(w.runtime[1]), 6000u);
+  const GuestRegs& regs = w.domains[1].regs;
+  EXPECT_FALSE(w.Resolve(1, 3000)) << "nothing yet, deadline 6000";
+  EXPECT_EQ(WaitDeadline(w.domains[1]), 6000u);
   EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kOk);
   EXPECT_EQ(w.kicked, std::vector<uint32_t>{1}) << "the ring kicks the CPU the reader waits on";
-  EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 4000, regs));
-  EXPECT_EQ(WaitDeadline(w.runtime[1]), ~uint64_t{0});
+  EXPECT_TRUE(w.Resolve(1, 4000));
+  EXPECT_EQ(WaitDeadline(w.domains[1]), ~uint64_t{0});
   EXPECT_EQ(regs.rax, static_cast<uint64_t>(Status::kOk));
   EXPECT_EQ(regs.rdx, 1u);
   EXPECT_EQ(w.doorbells[0], 0u);
-  EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 4000, regs)) << "no longer waiting";
+  EXPECT_TRUE(w.Resolve(1, 4000)) << "no longer waiting";
   // Timeout.
   EXPECT_TRUE(w.Call(1, Number::kChannelWait, 0, 5000, 0, 10000).blocked);
-  EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 14999, regs));
-  EXPECT_TRUE(ResolveWait(w.runtime[1], w.system, 15000, regs));
+  EXPECT_FALSE(w.Resolve(1, 14999));
+  EXPECT_TRUE(w.Resolve(1, 15000));
   EXPECT_EQ(regs.rax, static_cast<uint64_t>(Status::kTimeout));
   // A deadline past 2^64 does not wrap into the past.
   EXPECT_TRUE(w.Call(1, Number::kChannelWait, 0, ~uint64_t{0}, 0, 10000).blocked);
-  EXPECT_FALSE(ResolveWait(w.runtime[1], w.system, 20000, regs));
+  EXPECT_FALSE(w.Resolve(1, 20000));
 }
 
 TEST(ChannelTest, OnlyTheRightEndpointMayUseIt) {
@@ -100,7 +91,7 @@ TEST(ChannelTest, OnlyTheRightEndpointMayUseIt) {
   EXPECT_EQ(w.Call(2, Number::kChannelInfo, 0, 0x5000, sizeof(hypercall::ChannelInfo)).status, Status::kDenied);
   EXPECT_EQ(w.Call(0, Number::kChannelNotify, 1).status, Status::kDenied) << "no doorbell on channel 1";
   EXPECT_EQ(w.Call(0, Number::kChannelNotify, 2).status, Status::kDenied) << "no such channel";
-  EXPECT_EQ(w.runtime[1].calls.denied + w.runtime[0].calls.denied + w.runtime[2].calls.denied, 6u);
+  EXPECT_EQ(w.domains[1].calls.denied + w.domains[0].calls.denied + w.domains[2].calls.denied, 6u);
   EXPECT_EQ(w.doorbells[0], 0u);
   w.records[0].hypercalls = tables::kGroupConsole;
   EXPECT_EQ(w.Call(0, Number::kChannelNotify, 0).status, Status::kDenied) << "no channel group";
@@ -122,8 +113,8 @@ TEST(ChannelTest, InfoGivesEachEndItsMapping) {
   EXPECT_EQ(info.notify, 0u);
   EXPECT_EQ(w.Call(0, Number::kChannelInfo, 0, 0x5000, sizeof(info) - 1).status, Status::kInvalidArgument);
   EXPECT_EQ(w.Call(0, Number::kChannelInfo, 0, 0x7000, sizeof(info)).status, Status::kOutOfRange);
-  EXPECT_EQ(w.runtime[0].calls.denied, 0u) << "an endpoint's bad buffers are failed calls";
-  EXPECT_EQ(w.runtime[0].calls.failed, 2u);
+  EXPECT_EQ(w.domains[0].calls.denied, 0u) << "an endpoint's bad buffers are failed calls";
+  EXPECT_EQ(w.domains[0].calls.failed, 2u);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ uint32_t RightsOver(Span<const tables::ControlRight> rights, uint32_t holder, ui
   return 0;
 }
 
-hypercall::DomainState StateOf(const DomainRuntime& r) {
+hypercall::DomainState StateOf(const Domain& r) {
   switch (r.status) {
     case DomainStatus::kRunnable:
     case DomainStatus::kStarting: return hypercall::DomainState::kRunning;
@@ -22,20 +22,20 @@ hypercall::DomainState StateOf(const DomainRuntime& r) {
   return hypercall::DomainState::kStopped;
 }
 
-Result<ControlRequest> AuthorizeControl(const DomainContext& caller, const SystemView& system, const HypercallArgs& args) {
+Result<ControlRequest> AuthorizeControl(const Domain& caller, const System& system, const HypercallArgs& args) {
   SEPTUM_ASSIGN_OR_RETURN(const Number number, DecodeNumber(*caller.record, args));
   const uint32_t need = hypercall::RightOf(number);
   if (need == 0) return Status::kInvalidArgument;  // not a control call
-  if (args.arg0 >= system.records.size() || args.arg0 >= system.runtime.size()) return Status::kDenied;  // no such target
+  if (args.arg0 >= system.domains.size()) return Status::kDenied;  // no such target
   const auto target = static_cast<uint32_t>(args.arg0);
-  if ((RightsOver(system.rights, caller.record->index, target) & need) == 0) return Status::kDenied;
+  if ((RightsOver(system.rights, caller.index(), target) & need) == 0) return Status::kDenied;
   return ControlRequest{number, target, 0};
 }
 
-Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const SystemView& system, const HypercallArgs& args,
+Result<ControlRequest> CheckControlArguments(const Domain& caller, const System& system, const HypercallArgs& args,
                                              const ControlRequest& authorized) {
   ControlRequest request = authorized;
-  const DomainStatus status = system.runtime[request.target].status;
+  const DomainStatus status = system.domains[request.target].status;
   switch (request.number) {
     case Number::kDomainStart:
       if (status != DomainStatus::kStopped) return Status::kBadState;
@@ -51,7 +51,8 @@ Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const 
       break;
     case Number::kDomainQuery:
       if (args.arg2 < sizeof(hypercall::DomainQuery)) return Status::kInvalidArgument;
-      SEPTUM_TRY(CheckGuestRange(caller.memory, caller.format, caller.root, args.arg1, sizeof(hypercall::DomainQuery), paging::kWrite));
+      SEPTUM_TRY(CheckGuestRange(caller.ctx.memory, caller.ctx.format, caller.ctx.root, args.arg1, sizeof(hypercall::DomainQuery),
+                                 paging::kWrite));
       request.buffer = args.arg1;
       break;
     default:
@@ -60,25 +61,25 @@ Result<ControlRequest> CheckControlArguments(const DomainContext& caller, const 
   return request;
 }
 
-Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system, const ControlRequest& request) {
-  DomainRuntime& target = system.runtime[request.target];
+Result<uint64_t> PerformControl(const Domain& caller, System& system, const ControlRequest& request) {
+  Domain& target = system.domains[request.target];
   switch (request.number) {
     case Number::kDomainStart:
       target.status = DomainStatus::kStarting;  // its CPU loads it
-      system.Kick(request.target);
+      system.Kick(request.target, caller.cpu);
       return uint64_t{0};
     case Number::kDomainStop:
       target.status = DomainStatus::kStopped;
       target.waiting = 0;
-      system.Kick(request.target);
+      system.Kick(request.target, caller.cpu);
       return uint64_t{0};
     case Number::kDomainPause:
       target.status = DomainStatus::kPaused;
-      system.Kick(request.target);
+      system.Kick(request.target, caller.cpu);
       return uint64_t{0};
     case Number::kDomainResume:
       target.status = DomainStatus::kRunnable;
-      system.Kick(request.target);
+      system.Kick(request.target, caller.cpu);
       return uint64_t{0};
     case Number::kDomainQuery: {
       hypercall::DomainQuery q{};
@@ -89,7 +90,8 @@ Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system,
       q.denied = target.calls.denied;
       q.faults = target.faults;
       q.restarts = target.restarts;
-      SEPTUM_TRY(CopyToGuest(caller.memory, caller.format, caller.root, request.buffer, reinterpret_cast<const uint8_t*>(&q), sizeof(q)));
+      SEPTUM_TRY(CopyToGuest(caller.ctx.memory, caller.ctx.format, caller.ctx.root, request.buffer, reinterpret_cast<const uint8_t*>(&q),
+                             sizeof(q)));
       return uint64_t{sizeof(q)};
     }
     default:
@@ -97,15 +99,17 @@ Result<uint64_t> PerformControl(const DomainContext& caller, SystemView& system,
   }
 }
 
-HypercallResult HandleIrqAck(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
+HypercallResult HandleIrqAck(Domain& caller, System& system, const HypercallArgs& args) {
+  DomainCounters& counters = caller.calls;
   ++counters.hypercalls;
-  const Result<uint32_t> route = OwnedRoute(system.irq_routes, caller.record->index, args.arg0);
+  const Result<uint32_t> route = OwnedRoute(system.routes, caller.index(), args.arg0);
   if (!route.ok()) return Refused(route.status(), counters.denied);
-  if (system.ack) system.ack(system.context, route.value());
+  AckRoute(system, route.value());
   return HypercallResult{Status::kOk, 0, false};
 }
 
-HypercallResult HandleControl(const DomainContext& caller, SystemView& system, const HypercallArgs& args, DomainCounters& counters) {
+HypercallResult HandleControl(Domain& caller, System& system, const HypercallArgs& args) {
+  DomainCounters& counters = caller.calls;
   ++counters.hypercalls;
   const LockGuard guard(system.lock);
   const Result<ControlRequest> authorized = AuthorizeControl(caller, system, args);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel/core/guest_memory_testing.h"
+#include "kernel/core/system_testing.h"
 
 namespace septum {
 namespace {
@@ -15,70 +16,70 @@ using hypercall::Number;
 
 constexpr uint8_t kRW = paging::kRead | paging::kWrite;
 
-// dom0 (index 0) holds every right over 1 and only query over 2; 1 holds none.
+// dom0 (index 0) holds every right over 1 and only query over 2; 1 holds none. Each domain's
+// CPU idles in its slot, so a kick for domain d reaches CPU d.
 struct World {
   FakeGuestMemory g{paging::Format::kNpt, 16};
   uint64_t page = 0;
-  std::vector<tables::DomainRecord> records = std::vector<tables::DomainRecord>(3);
-  std::vector<DomainRuntime> runtime = std::vector<DomainRuntime>(3);
-  std::vector<tables::ControlRight> rights = {{0, 1, tables::kAllRights, 0}, {0, 2, tables::kRightQuery, 0}};
-  DomainCounters counters;
-  SystemView system;
-  std::vector<uint32_t> kicked;
+  TestSystem t{3, g.memory(), g.root()};
+  std::vector<tables::DomainRecord>& records = t.records;
+  std::vector<Domain>& domains = t.domains;
+  std::vector<tables::ControlRight>& rights = t.rights;
+  std::vector<uint32_t>& kicked = t.kicked;
 
   World() {
-    system.kick = [](void* context, uint32_t domain) { static_cast<World*>(context)->kicked.push_back(domain); };
-    system.context = this;
     page = g.NewPage();
     g.Map(0x5000, page, kRW);
     g.Map(0x6000, g.NewPage(), paging::kRead);
-    for (uint32_t i = 0; i < 3; ++i) {
-      records[i].index = i;
-      records[i].hypercalls = tables::kAllHypercallGroups;
-      records[i].npt_root = g.root();
-      runtime[i].status = DomainStatus::kRunnable;
-    }
-    runtime[2].exits = 7;
-    runtime[2].faults = 1;
-    runtime[2].restarts = 2;
-    system.records = Span<const tables::DomainRecord>(records.data(), records.size());
-    system.runtime = Span<DomainRuntime>(runtime.data(), runtime.size());
-    system.rights = Span<const tables::ControlRight>(rights.data(), rights.size());
+    rights = {{0, 1, tables::kAllRights, 0}, {0, 2, tables::kRightQuery, 0}};
+    t.Bind();
+    domains[2].exits = 7;
+    domains[2].faults = 1;
+    domains[2].restarts = 2;
   }
   HypercallResult Call(uint32_t caller, Number n, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0) {
-    const DomainContext ctx = MakeDomainContext(records[caller], g.memory(), paging::Format::kNpt);
-    return HandleControl(ctx, system, HypercallArgs{static_cast<uint64_t>(n), a0, a1, a2}, counters);
+    return HandleControl(domains[caller], *t.system, HypercallArgs{static_cast<uint64_t>(n), a0, a1, a2});
+  }
+  // Every caller's counters together.
+  DomainCounters counters() const {
+    DomainCounters sum;
+    for (const Domain& d : domains) {
+      sum.hypercalls += d.calls.hypercalls;
+      sum.denied += d.calls.denied;
+      sum.failed += d.calls.failed;
+    }
+    return sum;
   }
 };
 
 TEST(ControlTest, GrantedRightsChangeTheTargetsState) {
   World w;
   EXPECT_EQ(w.Call(0, Number::kDomainPause, 1).status, Status::kOk);
-  EXPECT_EQ(w.runtime[1].status, DomainStatus::kPaused);
+  EXPECT_EQ(w.domains[1].status, DomainStatus::kPaused);
   EXPECT_EQ(w.Call(0, Number::kDomainPause, 1).status, Status::kBadState) << "already paused";
   EXPECT_EQ(w.Call(0, Number::kDomainResume, 1).status, Status::kOk);
-  EXPECT_EQ(w.runtime[1].status, DomainStatus::kRunnable);
+  EXPECT_EQ(w.domains[1].status, DomainStatus::kRunnable);
   EXPECT_EQ(w.Call(0, Number::kDomainResume, 1).status, Status::kBadState) << "not paused";
   EXPECT_EQ(w.Call(0, Number::kDomainStart, 1).status, Status::kBadState) << "running";
   EXPECT_EQ(w.Call(0, Number::kDomainStop, 1).status, Status::kOk);
-  EXPECT_EQ(w.runtime[1].status, DomainStatus::kStopped);
+  EXPECT_EQ(w.domains[1].status, DomainStatus::kStopped);
   EXPECT_EQ(w.Call(0, Number::kDomainStop, 1).status, Status::kBadState) << "already stopped";
   EXPECT_EQ(w.Call(0, Number::kDomainStart, 1).status, Status::kOk);
-  EXPECT_EQ(w.runtime[1].status, DomainStatus::kStarting);
+  EXPECT_EQ(w.domains[1].status, DomainStatus::kStarting);
   EXPECT_EQ(w.kicked, (std::vector<uint32_t>{1, 1, 1, 1})) << "pause, resume, stop, start: each kicks the target's CPU";
-  EXPECT_EQ(w.counters.denied, 0u);
-  EXPECT_EQ(w.counters.failed, 4u) << "state mismatches count as failed, not denied";
+  EXPECT_EQ(w.counters().denied, 0u);
+  EXPECT_EQ(w.counters().failed, 4u) << "state mismatches count as failed, not denied";
 }
 
 TEST(ControlTest, EveryMissingRightIsDeniedAndCounted) {
   for (Number n : {Number::kDomainStart, Number::kDomainStop, Number::kDomainPause, Number::kDomainResume}) {
     World w;
-    w.runtime[2].status = n == Number::kDomainStart ? DomainStatus::kStopped : n == Number::kDomainResume ? DomainStatus::kPaused
+    w.domains[2].status = n == Number::kDomainStart ? DomainStatus::kStopped : n == Number::kDomainResume ? DomainStatus::kPaused
                                                                                                             : DomainStatus::kRunnable;
-    const DomainStatus before = w.runtime[2].status;
+    const DomainStatus before = w.domains[2].status;
     EXPECT_EQ(w.Call(0, n, 2).status, Status::kDenied) << static_cast<int>(n);
-    EXPECT_EQ(w.runtime[2].status, before);
-    EXPECT_EQ(w.counters.denied, 1u);
+    EXPECT_EQ(w.domains[2].status, before);
+    EXPECT_EQ(w.counters().denied, 1u);
   }
   World w;
   EXPECT_EQ(w.Call(1, Number::kDomainQuery, 0, 0x5000, sizeof(hypercall::DomainQuery)).status, Status::kDenied) << "a DomU has no rights";
@@ -87,8 +88,8 @@ TEST(ControlTest, EveryMissingRightIsDeniedAndCounted) {
   EXPECT_EQ(w.Call(0, Number::kDomainStop, ~uint64_t{0}).status, Status::kDenied);
   w.records[0].hypercalls = tables::kGroupConsole;
   EXPECT_EQ(w.Call(0, Number::kDomainStop, 1).status, Status::kDenied) << "no control group";
-  EXPECT_EQ(w.runtime[1].status, DomainStatus::kRunnable);
-  EXPECT_EQ(w.counters.denied, 5u);
+  EXPECT_EQ(w.domains[1].status, DomainStatus::kRunnable);
+  EXPECT_EQ(w.counters().denied, 5u);
 }
 
 TEST(ControlTest, QueryWritesTheTargetsCountersIntoWritableMemoryOnly) {
@@ -107,9 +108,9 @@ TEST(ControlTest, QueryWritesTheTargetsCountersIntoWritableMemoryOnly) {
   EXPECT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x5ff0, sizeof(q)).status, Status::kDenied) << "crosses into read-only";
   EXPECT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x7000, sizeof(q)).status, Status::kOutOfRange) << "unmapped";
   EXPECT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x5000, sizeof(q) - 1).status, Status::kInvalidArgument);
-  EXPECT_EQ(w.counters.denied, 0u) << "the right was there: bad buffers are failed calls";
-  EXPECT_EQ(w.counters.failed, 4u);
-  w.runtime[2].status = DomainStatus::kPaused;
+  EXPECT_EQ(w.counters().denied, 0u) << "the right was there: bad buffers are failed calls";
+  EXPECT_EQ(w.counters().failed, 4u);
+  w.domains[2].status = DomainStatus::kPaused;
   ASSERT_EQ(w.Call(0, Number::kDomainQuery, 2, 0x5000, sizeof(q)).status, Status::kOk);
   __builtin_memcpy(&q, w.g.Bytes(w.page), sizeof(q));
   EXPECT_EQ(q.state, static_cast<uint32_t>(hypercall::DomainState::kPaused));

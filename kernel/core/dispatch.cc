@@ -50,22 +50,22 @@ CpuidRegs GuestCpuid(uint32_t leaf, uint32_t subleaf, const CpuidRegs& host) {
   return r;
 }
 
-ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext& ctx, const HypercallEnvironment& env,
-                    DomainRuntime& runtime, SystemView* system) {
-  ++runtime.exits;
+ExitAction Dispatch(const ExitEvent& event, Domain& domain, const HypercallEnvironment& env, System* system) {
+  GuestRegs& regs = domain.regs;
+  ++domain.exits;
   switch (event.kind) {
     case ExitKind::kHypercall: {
       const HypercallArgs args{regs.rax, regs.rdi, regs.rsi, regs.rdx};
       const uint32_t group = hypercall::GroupOf(static_cast<hypercall::Number>(args.number));
       HypercallResult result;
       if (system && args.number == static_cast<uint64_t>(hypercall::Number::kIrqAck)) {
-        result = HandleIrqAck(ctx, *system, args, runtime.calls);
+        result = HandleIrqAck(domain, *system, args);
       } else if (system && group == tables::kGroupControl) {
-        result = HandleControl(ctx, *system, args, runtime.calls);
+        result = HandleControl(domain, *system, args);
       } else if (system && group == tables::kGroupChannel) {
-        result = HandleChannel(ctx, *system, args, NsAt(env.clock, env.tsc), runtime);
+        result = HandleChannel(domain, *system, args, NsAt(env.clock, env.tsc));
       } else {
-        result = HandleHypercall(ctx, args, env, runtime.lines, runtime.calls);
+        result = HandleHypercall(domain.ctx, args, env, domain.lines, domain.calls);
       }
       regs.rip += event.instruction_length;
       if (result.blocked) return ExitAction::kBlock;  // RAX/RDX come when the wait ends
@@ -90,7 +90,7 @@ ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext
     case ExitKind::kEmulated:
       return ExitAction::kResume;
     default:
-      ++runtime.faults;
+      ++domain.faults;
       return ExitAction::kFault;
   }
 }

@@ -14,35 +14,17 @@
 
 #include "kernel/core/exit_event.h"
 #include "kernel/core/hypercall.h"
-#include "kernel/core/irq.h"
-#include "kernel/core/schedule.h"
+#include "kernel/core/system.h"
 #include "kernel/lib/format.h"
 
 namespace septum {
-
-// kStarting: a control domain asked for a start; the run loop loads it and makes it runnable.
-enum class DomainStatus : uint8_t { kStopped, kRunnable, kPaused, kStarting };
-
-// The kernel's run-time state of one domain (the tables say what it may do; this is what it is
-// doing). Constant-initialized, so a static array of these runs no constructor.
-struct DomainRuntime {
-  DomainStatus status = DomainStatus::kStopped;
-  uint32_t restarts = 0;
-  uint64_t exits = 0;
-  uint64_t faults = 0;
-  DomainCounters calls;
-  ConsoleLines lines;
-  uint32_t waiting = 0;            // channel_wait: the channel's index + 1, 0 when not waiting
-  uint64_t wait_deadline_ns = 0;
-  PendingIrqs irqs;                // device IRQs arrived for it, not yet delivered
-};
 
 enum class ExitAction : uint8_t {
   kResume,   // enter the guest again
   kEndSlot,  // it gave up the rest of its slot (yield)
   kHalt,     // HLT: it gives up the rest of its slot, unless a device IRQ wakes it (if IF = 1)
   kBlock,    // it waits (channel_wait): it runs again when the wait ends, in one of its slots
-  kTimer,    // an interrupt: the run loop checks whether the slot is over
+  kTimer,    // an interrupt: the scheduler checks whether the slot is over
   kFault,    // contain it: log, then stop or restart as its record says
 };
 
@@ -50,13 +32,10 @@ enum class ExitAction : uint8_t {
 // the hypervisor bit set, and Septum's leaves at 0x40000000 (kernel/abi/hypercall.h).
 CpuidRegs GuestCpuid(uint32_t leaf, uint32_t subleaf, const CpuidRegs& host);
 
-struct SystemView;  // kernel/core/control.h
-
-// Handles one exit of the domain `ctx` names; updates `regs` (RIP past an emulated instruction,
-// RAX/RDX for a hypercall, EAX..EDX for CPUID) and `runtime`'s counters. Control calls act on
-// `system` (which holds `runtime` too); without a system they are unsupported.
-ExitAction Dispatch(const ExitEvent& event, GuestRegs& regs, const DomainContext& ctx, const HypercallEnvironment& env,
-                    DomainRuntime& runtime, SystemView* system = nullptr);
+// Handles one exit of `domain`: updates its registers (RIP past an emulated instruction, RAX/RDX
+// for a hypercall, EAX..EDX for CPUID) and its counters. Control, channel and irq_ack calls act
+// on `system` (which holds `domain` too); without a system they are unsupported.
+ExitAction Dispatch(const ExitEvent& event, Domain& domain, const HypercallEnvironment& env, System* system = nullptr);
 
 // The kernel's one log line for a contained fault, e.g.
 //   fault: domain `worker`: nested page fault writing guest-physical 0x2000000 (rip 0x100123)

@@ -15,21 +15,20 @@ namespace {
 struct Fixture {
   tables::DomainRecord record{};
   std::vector<uint8_t> memory = std::vector<uint8_t>(4096, 0);
-  DomainContext ctx;
-  DomainRuntime runtime;
-  GuestRegs regs{};
+  Domain domain;
   HypercallEnvironment env;
   std::vector<std::string> lines;
 
   explicit Fixture(uint32_t groups) {
     record.hypercalls = groups;
-    ctx.record = &record;
-    ctx.memory = PhysicalMemory{reinterpret_cast<uintptr_t>(memory.data()), 0, memory.size()};
+    domain.record = &record;
+    domain.ctx.record = &record;
+    domain.ctx.memory = PhysicalMemory{reinterpret_cast<uintptr_t>(memory.data()), 0, memory.size()};
     env.console = ConsoleSink{[](void* self, StringView, StringView line) {
                                 static_cast<Fixture*>(self)->lines.emplace_back(line.data(), line.size());
                               },
                               this};
-    regs.rip = 0x1000;
+    domain.regs.rip = 0x1000;
   }
 };
 
@@ -44,58 +43,58 @@ TEST(DispatchTest, GrantedTimeCallReturnsValueAndAdvancesRip) {
   Fixture f(tables::kGroupTime);
   f.env.clock = TscClock{0, 1};
   f.env.tsc = 123;  // 123 us
-  f.regs.rax = static_cast<uint64_t>(hypercall::Number::kTime);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.regs, f.ctx, f.env, f.runtime), ExitAction::kResume);
-  EXPECT_EQ(f.regs.rax, static_cast<uint64_t>(Status::kOk));
-  EXPECT_EQ(f.regs.rdx, 123000u);
-  EXPECT_EQ(f.regs.rip, 0x1003u);
-  EXPECT_EQ(f.runtime.exits, 1u);
-  EXPECT_EQ(f.runtime.faults, 0u);
+  f.domain.regs.rax = static_cast<uint64_t>(hypercall::Number::kTime);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.domain, f.env), ExitAction::kResume);
+  EXPECT_EQ(f.domain.regs.rax, static_cast<uint64_t>(Status::kOk));
+  EXPECT_EQ(f.domain.regs.rdx, 123000u);
+  EXPECT_EQ(f.domain.regs.rip, 0x1003u);
+  EXPECT_EQ(f.domain.exits, 1u);
+  EXPECT_EQ(f.domain.faults, 0u);
 }
 
 TEST(DispatchTest, DeniedCallIsCountedNotPerformed) {
   Fixture f(tables::kGroupConsole);
-  f.regs.rax = static_cast<uint64_t>(hypercall::Number::kYield);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.regs, f.ctx, f.env, f.runtime), ExitAction::kResume);
-  EXPECT_EQ(f.regs.rax, static_cast<uint64_t>(Status::kDenied));
-  EXPECT_EQ(f.runtime.calls.denied, 1u);
-  EXPECT_EQ(f.regs.rip, 0x1003u);
+  f.domain.regs.rax = static_cast<uint64_t>(hypercall::Number::kYield);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.domain, f.env), ExitAction::kResume);
+  EXPECT_EQ(f.domain.regs.rax, static_cast<uint64_t>(Status::kDenied));
+  EXPECT_EQ(f.domain.calls.denied, 1u);
+  EXPECT_EQ(f.domain.regs.rip, 0x1003u);
 }
 
 TEST(DispatchTest, YieldEndsTheSlot) {
   Fixture f(tables::kGroupYield);
-  f.regs.rax = static_cast<uint64_t>(hypercall::Number::kYield);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.regs, f.ctx, f.env, f.runtime), ExitAction::kEndSlot);
-  EXPECT_EQ(f.regs.rax, static_cast<uint64_t>(Status::kOk));
+  f.domain.regs.rax = static_cast<uint64_t>(hypercall::Number::kYield);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kHypercall, 3), f.domain, f.env), ExitAction::kEndSlot);
+  EXPECT_EQ(f.domain.regs.rax, static_cast<uint64_t>(Status::kOk));
 }
 
 TEST(DispatchTest, HltHaltsAndSkipsTheInstruction) {
   Fixture f(0);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kHlt, 1), f.regs, f.ctx, f.env, f.runtime), ExitAction::kHalt);
-  EXPECT_EQ(f.regs.rip, 0x1001u);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kHlt, 1), f.domain, f.env), ExitAction::kHalt);
+  EXPECT_EQ(f.domain.regs.rip, 0x1001u);
 }
 
 TEST(DispatchTest, AnExitTheBackendEmulatedResumes) {
   Fixture f(0);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kEmulated), f.regs, f.ctx, f.env, f.runtime), ExitAction::kResume);
-  EXPECT_EQ(f.regs.rip, 0x1000u) << "the backend moved RIP itself";
-  EXPECT_EQ(f.runtime.faults, 0u);
-  EXPECT_EQ(f.runtime.exits, 1u);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kEmulated), f.domain, f.env), ExitAction::kResume);
+  EXPECT_EQ(f.domain.regs.rip, 0x1000u) << "the backend moved RIP itself";
+  EXPECT_EQ(f.domain.faults, 0u);
+  EXPECT_EQ(f.domain.exits, 1u);
 }
 
 TEST(DispatchTest, InterruptGoesToTheScheduler) {
   Fixture f(0);
-  EXPECT_EQ(Dispatch(Event(ExitKind::kInterrupt), f.regs, f.ctx, f.env, f.runtime), ExitAction::kTimer);
-  EXPECT_EQ(f.regs.rip, 0x1000u);
+  EXPECT_EQ(Dispatch(Event(ExitKind::kInterrupt), f.domain, f.env), ExitAction::kTimer);
+  EXPECT_EQ(f.domain.regs.rip, 0x1000u);
 }
 
 TEST(DispatchTest, EverythingElseIsAFault) {
   for (ExitKind k : {ExitKind::kIo, ExitKind::kMsr, ExitKind::kNestedFault, ExitKind::kException, ExitKind::kShutdown,
                      ExitKind::kInvalidState, ExitKind::kOther}) {
     Fixture f(tables::kAllHypercallGroups);
-    EXPECT_EQ(Dispatch(Event(k), f.regs, f.ctx, f.env, f.runtime), ExitAction::kFault);
-    EXPECT_EQ(f.runtime.faults, 1u);
-    EXPECT_EQ(f.regs.rip, 0x1000u) << "a fault does not move the guest on";
+    EXPECT_EQ(Dispatch(Event(k), f.domain, f.env), ExitAction::kFault);
+    EXPECT_EQ(f.domain.faults, 1u);
+    EXPECT_EQ(f.domain.regs.rip, 0x1000u) << "a fault does not move the guest on";
   }
 }
 
@@ -103,11 +102,11 @@ TEST(DispatchTest, CpuidHidesVirtualizationAndShowsSeptum) {
   Fixture f(0);
   ExitEvent e = Event(ExitKind::kCpuid, 2);
   e.host_cpuid = CpuidRegs{1, 2, 0xffffffff & ~(1u << 31), 4};
-  f.regs.rax = 1;
-  EXPECT_EQ(Dispatch(e, f.regs, f.ctx, f.env, f.runtime), ExitAction::kResume);
-  EXPECT_EQ(f.regs.rcx & (1u << 5), 0u);
-  EXPECT_NE(f.regs.rcx & (1u << 31), 0u);
-  EXPECT_EQ(f.regs.rip, 0x1002u);
+  f.domain.regs.rax = 1;
+  EXPECT_EQ(Dispatch(e, f.domain, f.env), ExitAction::kResume);
+  EXPECT_EQ(f.domain.regs.rcx & (1u << 5), 0u);
+  EXPECT_NE(f.domain.regs.rcx & (1u << 31), 0u);
+  EXPECT_EQ(f.domain.regs.rip, 0x1002u);
   EXPECT_EQ(GuestCpuid(0x80000001, 0, CpuidRegs{0, 0, 0xffffffff, 0}).ecx & 4, 0u);
   EXPECT_EQ(GuestCpuid(0x8000000a, 0, CpuidRegs{1, 16, 0, 0xff}).ebx, 0u);
   const CpuidRegs sig = GuestCpuid(0x40000000, 0, CpuidRegs{7, 7, 7, 7});

@@ -27,6 +27,10 @@ struct SlotPosition {
 // translation validator proves that of every blob); a shortfall is treated as an idle tail.
 SlotPosition Locate(Span<const tables::SlotRecord> slots, uint64_t major_ticks, uint64_t now);
 
+// The slot after `pos` when tick `now` lies in it — the common step, at a slot's end, costs no
+// division — or else Locate(now). `pos.end == 0` (no slot yet) always locates.
+SlotPosition NextSlot(Span<const tables::SlotRecord> slots, uint64_t major_ticks, const SlotPosition& pos, uint64_t now);
+
 // The same slot instance (frame and index): a domain that yielded stays off until it changes.
 inline bool SameSlot(const SlotPosition& a, const SlotPosition& b) { return a.frame == b.frame && a.index == b.index; }
 

@@ -64,5 +64,30 @@ TEST(ScheduleTest, HugeTimesDoNotOverflow) {
   EXPECT_LE(p.end - now, 10000u);
 }
 
+// NextSlot agrees with Locate at every tick, whichever slot it steps from: the next one in
+// order, a wrap to the next frame, a jump over slots missed, or the idle tail of a short plan.
+TEST(ScheduleTest, NextSlotAgreesWithLocate) {
+  const tables::SlotRecord short_plan[] = {{0, 0, 3000}, {1, 0, 2000}};  // 5000 of a 7000-tick frame
+  struct Case {
+    Span<const tables::SlotRecord> plan;
+    uint64_t major;
+  };
+  const Case cases[] = {{Span<const tables::SlotRecord>(kPlan), 10000}, {Span<const tables::SlotRecord>(short_plan), 7000}};
+  for (const Case& c : cases) {
+    for (uint64_t from = 0; from < 3 * c.major; from += 500) {
+      const SlotPosition pos = Locate(c.plan, c.major, from);
+      for (uint64_t now = pos.end; now < pos.end + 2 * c.major; now += 250) {
+        const SlotPosition want = Locate(c.plan, c.major, now);
+        const SlotPosition got = NextSlot(c.plan, c.major, pos, now);
+        ASSERT_EQ(got.frame, want.frame) << from << " -> " << now;
+        ASSERT_EQ(got.index, want.index) << from << " -> " << now;
+        ASSERT_EQ(got.domain, want.domain) << from << " -> " << now;
+        ASSERT_EQ(got.end, want.end) << from << " -> " << now;
+      }
+    }
+    EXPECT_EQ(NextSlot(c.plan, c.major, SlotPosition{}, 1234).end, Locate(c.plan, c.major, 1234).end) << "no slot yet";
+  }
+}
+
 }  // namespace
 }  // namespace septum

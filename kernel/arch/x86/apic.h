@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "kernel/abi/limits.h"
 #include "kernel/core/clock.h"
 
 namespace septum::x86 {
@@ -21,7 +22,7 @@ inline constexpr uint8_t kKickVector = 0xf1;  // an IPI that only makes a CPU le
 inline constexpr uint8_t kSpuriousVector = 0xff;
 
 // The most CPUs this kernel runs (policy CPU indices 0 .. kMaxCpus - 1).
-inline constexpr uint32_t kMaxCpus = 16;
+inline constexpr uint32_t kMaxCpus = limits::kMaxCpus;
 
 struct ClockRates {
   uint64_t tsc_hz = 0;

@@ -58,14 +58,15 @@ void PciWrite(void*, uint32_t bdf, uint32_t offset, uint32_t value) {
 
 }  // namespace
 
-uint32_t IoApicAdd(uint64_t address, uint32_t gsi_base) {
-  if (ioapic_count == kMaxIoApics || address >= (uint64_t{1} << 32)) return 0;
+Result<uint32_t> IoApicAdd(uint64_t address, uint32_t gsi_base) {
+  if (ioapic_count == kMaxIoApics) return Status::kNoSpace;
+  if (address >= (uint64_t{1} << 32)) return Status::kOutOfRange;
   IoApic& a = ioapics[ioapic_count];
   a.select = reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(address));
   a.gsi_base = gsi_base;
   const LockGuard guard(ioapic_lock);
   const uint32_t version = Read(a, kRegVersion);
-  if (version == 0xffffffffu) return 0;
+  if (version == 0xffffffffu) return Status::kNotFound;
   a.inputs = ((version >> 16) & 0xff) + 1;
   for (uint32_t pin = 0; pin < a.inputs; ++pin) {
     Write(a, kRegRedirection + 2 * pin, kEntryMasked);
@@ -75,16 +76,16 @@ uint32_t IoApicAdd(uint64_t address, uint32_t gsi_base) {
   return a.inputs;
 }
 
-bool IoApicRoute(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level, bool active_low, bool masked) {
+Status IoApicRoute(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level, bool active_low, bool masked) {
   uint32_t pin = 0;
   IoApic* a = Find(gsi, &pin);
-  if (!a) return false;
+  if (!a) return Status::kNotFound;
   const uint32_t low = vector | (level ? kEntryLevel : 0) | (active_low ? kEntryActiveLow : 0) | (masked ? kEntryMasked : 0);
   const LockGuard guard(ioapic_lock);
   Write(*a, kRegRedirection + 2 * pin, kEntryMasked);  // masked while the halves disagree
   Write(*a, kRegRedirection + 2 * pin + 1, apic_id << 24);
   Write(*a, kRegRedirection + 2 * pin, low);
-  return true;
+  return Status::kOk;
 }
 
 void IoApicMask(uint32_t gsi, bool masked) {

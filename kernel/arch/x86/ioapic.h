@@ -11,19 +11,21 @@
 #include <stdint.h>
 
 #include "kernel/core/pci.h"
+#include "kernel/lib/result.h"
 
 namespace septum::x86 {
 
 inline constexpr uint32_t kMaxIoApics = 8;
 
 // Registers the I/O APIC at `address` (below 4 GiB, identity-mapped) serving GSIs from
-// `gsi_base`, masks all its inputs, and returns how many it has (0 if none answers).
-uint32_t IoApicAdd(uint64_t address, uint32_t gsi_base);
+// `gsi_base`, masks all its inputs, and returns how many it has. kNotFound if none answers
+// there, kOutOfRange above 4 GiB, kNoSpace beyond kMaxIoApics.
+Result<uint32_t> IoApicAdd(uint64_t address, uint32_t gsi_base);
 
 // Programs `gsi`'s entry: fixed delivery of `vector` to the local APIC `apic_id`, physical
-// destination, with the line's trigger and polarity; masked as asked. False if no registered
-// I/O APIC has that input.
-bool IoApicRoute(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level, bool active_low, bool masked);
+// destination, with the line's trigger and polarity; masked as asked. kNotFound if no
+// registered I/O APIC has that input.
+Status IoApicRoute(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level, bool active_low, bool masked);
 void IoApicMask(uint32_t gsi, bool masked);
 
 // PCI configuration space through ports 0xcf8 / 0xcfc, for kernel/core/pci.

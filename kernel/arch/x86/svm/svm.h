@@ -1,7 +1,7 @@
 // kernel/arch/x86/svm/svm.h — the AMD-V backend: SVM on, one VMCB per domain built from its
-// tables record, the world switch, and exit decoding into the vendor-neutral ExitEvent
-// (kernel/core/exit_event.h). Nothing here decides what an exit means: kernel/core/dispatch
-// does.
+// tables record and start state, the world switch, and exit decoding into the vendor-neutral
+// ExitEvent (kernel/core/exit_event.h). Nothing here decides what an exit means:
+// kernel/core/dispatch does. Mirrors kernel/arch/x86/vmx/vmx.h.
 #ifndef SEPTUM_KERNEL_ARCH_X86_SVM_SVM_H_
 #define SEPTUM_KERNEL_ARCH_X86_SVM_SVM_H_
 
@@ -10,6 +10,7 @@
 #include "kernel/abi/tables.h"
 #include "kernel/arch/x86/svm/vmcb.h"
 #include "kernel/core/exit_event.h"
+#include "kernel/core/start_state.h"
 
 namespace septum::x86::svm {
 
@@ -17,28 +18,27 @@ namespace septum::x86::svm {
 // has checked CPUID (SVM, NPT).
 void Enable(uint32_t cpu);
 
-// Puts `vmcb` and `regs` into the start state of `record`'s domain (kernel/abi/start_info.h for PV; HVM:
-// 32-bit protected mode, flat segments, paging off, at the image's entry, EAX = EBX = 0).
-// Intercepts: physical interrupts, NMI, SMI, INIT, CPUID, HLT, I/O and MSRs per the domain's
-// IOPM and MSRPM, shutdown, task switches, INVD, every SVM instruction, MONITOR/MWAIT,
-// XSETBV, ICEBP, WBINVD, debug registers, and — for a PV domain, which has no IDT — every
-// exception. Nested paging with nCR3 = record.npt_root. `flush_tlb`: flush on the next entry.
-void InitGuest(Vmcb& vmcb, GuestRegs& regs, const tables::DomainRecord& record, uint32_t asid, bool flush_tlb);
+// Puts `vmcb` into `start`, the start state of `record`'s domain (kernel/core/start_state.h),
+// with ASID `asid` and a TLB flush at the next entry. Intercepts: physical interrupts, NMI,
+// SMI, INIT, CPUID, HLT, I/O and MSRs per the domain's IOPM and MSRPM, shutdown, task switches,
+// INVD, every SVM instruction, MONITOR/MWAIT, XSETBV, ICEBP, WBINVD, debug registers, and — for
+// a PV domain, which has no IDT — every exception. Nested paging with nCR3 = record.npt_root.
+void InitGuest(Vmcb& vmcb, const StartState& start, const tables::DomainRecord& record, uint32_t asid);
 
 // Enters the guest with `regs` (RAX, RIP, RSP, RFLAGS go through the VMCB) until its next exit;
 // returns the decoded exit with `regs` holding the guest's registers. Physical interrupts that
 // arrive meanwhile are handled by the host (the timer flag) before this returns.
 ExitEvent Run(Vmcb& vmcb, GuestRegs& regs);
 
+// Drops the guest's TLB entries at its next entry (its ASID is shared, or it moved CPUs).
+inline void RequestTlbFlush(Vmcb& vmcb) { vmcb.tlb_control = kTlbFlushAll; }
+
 // Makes `vector` the guest's virtual interrupt (V_IRQ with V_INTR_VECTOR, priority 15, its
 // TPR ignored: AMD APM Vol 2 §15.21.4): the CPU delivers it through the guest's IDT as soon as
 // the guest's RFLAGS.IF allows, and clears V_IRQ when it does.
 void SetVirtualInterrupt(Vmcb& vmcb, uint8_t vector);
 // Whether a virtual interrupt set earlier is still waiting for the guest to take it.
-bool VirtualInterruptPending(const Vmcb& vmcb);
-
-// Writes RAX, RIP, RSP, RFLAGS of `regs` back into the VMCB (after a dispatch changed them).
-void StoreRegs(Vmcb& vmcb, const GuestRegs& regs);
+inline bool VirtualInterruptPending(const Vmcb& vmcb) { return (vmcb.int_control & kVIrq) != 0; }
 
 }  // namespace septum::x86::svm
 

@@ -5,6 +5,7 @@
 #include "kernel/arch/x86/apic.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/idt.h"
+#include "kernel/core/cpu_bits.h"
 #include "kernel/lib/panic.h"
 
 extern "C" {
@@ -22,19 +23,10 @@ using namespace vmx_bits;
 constexpr uint32_t kMsrFeatureControl = 0x3a, kMsrVmxBasic = 0x480, kMsrPinbased = 0x481, kMsrProcbased = 0x482,
                    kMsrExit = 0x483, kMsrEntry = 0x484, kMsrCr0Fixed0 = 0x486, kMsrCr0Fixed1 = 0x487, kMsrCr4Fixed0 = 0x488,
                    kMsrCr4Fixed1 = 0x489, kMsrProcbased2 = 0x48b, kMsrEptVpidCap = 0x48c, kMsrTruePinbased = 0x48d,
-                   kMsrTrueProcbased = 0x48e, kMsrTrueExit = 0x48f, kMsrTrueEntry = 0x490, kMsrMisc = 0x485, kMsrEfer = 0xc0000080,
-                   kMsrPat = 0x277;
+                   kMsrTrueProcbased = 0x48e, kMsrTrueExit = 0x48f, kMsrTrueEntry = 0x490, kMsrMisc = 0x485;
 constexpr uint64_t kFeatureControlLock = 1u << 0, kFeatureControlVmxOutsideSmx = 1u << 2;
-constexpr uint64_t kCr0Pe = 1u << 0, kCr0Mp = 1u << 1, kCr0Et = 1u << 4, kCr0Ne = 1u << 5, kCr0Wp = 1u << 16, kCr0Pg = 1u << 31;
-constexpr uint64_t kCr4Pae = 1u << 5, kCr4Osfxsr = 1u << 9, kCr4Osxmmexcpt = 1u << 10, kCr4Vmxe = 1u << 13;
-constexpr uint64_t kEferLme = 1u << 8, kEferLma = 1u << 10, kEferNxe = 1u << 11;
-constexpr uint64_t kDefaultPat = 0x0007040600070406ull;
-constexpr uint64_t kRflagsIf = 1u << 9;
 // EPTP: write-back paging structures (type 6), a 4-level walk (length - 1 = 3 in bits 5:3).
 constexpr uint64_t kEptpWriteBack4Level = 6 | (3 << 3);
-
-// Segment access rights (SDM Vol 3C §25.4.1 Table 25-2): type, S, DPL, P, L, D/B, G, unusable.
-constexpr uint32_t kArCode64 = 0xa09b, kArCode32 = 0xc09b, kArData = 0xc093, kArTssBusy = 0x008b, kArUnusable = 1u << 16;
 
 alignas(4096) uint8_t vmxon_region[kMaxCpus][4096];
 Vmcs* current[kMaxCpus];  // each CPU's current VMCS
@@ -185,7 +177,7 @@ VmxControls ReadControls() {
   return ComputeVmxControls(m);
 }
 
-bool Enable(uint32_t cpu, const VmxControls& c) {
+Status Enable(uint32_t cpu, const VmxControls& c) {
   SEPTUM_ASSERT(cpu < kMaxCpus);
   controls = c;
   const uint64_t fc = ReadMsr(kMsrFeatureControl);
@@ -195,13 +187,13 @@ bool Enable(uint32_t cpu, const VmxControls& c) {
   uint8_t* region = vmxon_region[cpu];
   __builtin_memset(region, 0, 4096);
   __builtin_memcpy(region, &c.revision, sizeof(c.revision));
-  if (!VmxOn(Physical(region))) return false;
+  if (!VmxOn(Physical(region))) return Status::kUnsupported;
   if (c.invept_global) InvEpt(2);  // whatever the firmware cached
   current[cpu] = nullptr;
-  return true;
+  return Status::kOk;
 }
 
-void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16_t vpid, uint32_t cpu) {
+void InitGuest(Vcpu& v, const StartState& start, const tables::DomainRecord& rec, uint16_t vpid, uint32_t cpu) {
   const bool pv = rec.type == tables::kPv;
   if (v.active_on != kNotActive) {  // a previous run: clear it where it is active (here)
     VmClear(v.vmcs);
@@ -223,7 +215,7 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
   v.proc_written = controls.proc;
   Write(VmcsField32::SECONDARY_VM_EXEC_CONTROL, controls.proc2);
   Write(VmcsField32::VM_EXIT_CONTROLS, controls.exit);
-  Write(VmcsField32::VM_ENTRY_CONTROLS, controls.entry | (pv ? kIa32eModeGuest : 0));
+  Write(VmcsField32::VM_ENTRY_CONTROLS, controls.entry | (start.long_mode ? kIa32eModeGuest : 0));
   // A PV domain has no IDT: every exception is a fault the kernel contains. An HVM one handles
   // its own.
   Write(VmcsField32::EXCEPTION_BITMAP, pv ? 0xffffffff : 0);
@@ -241,42 +233,31 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
   if (v.vpid) Write(VmcsField16::VIRTUAL_PROCESSOR_ID, v.vpid);
   WriteHostState();
 
-  // The guest: flat segments, no GDT/IDT/LDT of its own, a busy TSS the hardware wants. The
-  // segment registers' fields are encoded in the SDM's order ES, CS, SS, DS, FS, GS, LDTR, TR,
-  // 2 apart (Vol 3D Appendix B).
-  struct GuestSegment {
-    uint16_t selector;
-    uint32_t limit;
-    uint32_t rights;
-  };
-  const GuestSegment segments[8] = {{0x10, 0xffffffff, kArData}, {0x08, 0xffffffff, pv ? kArCode64 : kArCode32},
-                                    {0x10, 0xffffffff, kArData}, {0x10, 0xffffffff, kArData},
-                                    {0x10, 0xffffffff, kArData}, {0x10, 0xffffffff, kArData},
-                                    {0, 0, kArUnusable},         {0, 0x67, kArTssBusy}};
-  for (uint32_t i = 0; i < 8; ++i) {
-    VmWrite(static_cast<uint32_t>(VmcsField16::GUEST_ES_SELECTOR) + 2 * i, segments[i].selector);
-    VmWrite(static_cast<uint32_t>(VmcsField32::GUEST_ES_LIMIT) + 2 * i, segments[i].limit);
-    VmWrite(static_cast<uint32_t>(VmcsField32::GUEST_ES_AR_BYTES) + 2 * i, segments[i].rights);
-    VmWrite(static_cast<uint32_t>(VmcsFieldNatural::GUEST_ES_BASE) + 2 * i, 0);
+  // The guest's segment registers: their fields are encoded in the SDM's order ES, CS, SS, DS,
+  // FS, GS, LDTR, TR, 2 apart (Vol 3D Appendix B) — the order of StartState::segments.
+  for (uint32_t i = 0; i < kSegmentCount; ++i) {
+    const SegmentState& seg = start.segments[i];
+    VmWrite(static_cast<uint32_t>(VmcsField16::GUEST_ES_SELECTOR) + 2 * i, seg.selector);
+    VmWrite(static_cast<uint32_t>(VmcsField32::GUEST_ES_LIMIT) + 2 * i, seg.limit);
+    VmWrite(static_cast<uint32_t>(VmcsField32::GUEST_ES_AR_BYTES) + 2 * i, VmxAccessRights(seg));
+    VmWrite(static_cast<uint32_t>(VmcsFieldNatural::GUEST_ES_BASE) + 2 * i, seg.base);
   }
-  Write(VmcsField32::GUEST_GDTR_LIMIT, 0);
-  Write(VmcsFieldNatural::GUEST_GDTR_BASE, 0);
-  Write(VmcsField32::GUEST_IDTR_LIMIT, 0);
-  Write(VmcsFieldNatural::GUEST_IDTR_BASE, 0);
+  Write(VmcsField32::GUEST_GDTR_LIMIT, start.gdtr_limit);
+  Write(VmcsFieldNatural::GUEST_GDTR_BASE, start.gdtr_base);
+  Write(VmcsField32::GUEST_IDTR_LIMIT, start.idtr_limit);
+  Write(VmcsFieldNatural::GUEST_IDTR_BASE, start.idtr_base);
 
-  const uint64_t cr0 = pv ? (kCr0Pe | kCr0Mp | kCr0Et | kCr0Ne | kCr0Wp | kCr0Pg) : (kCr0Pe | kCr0Et);
-  const uint64_t cr4 = pv ? (kCr4Pae | kCr4Osfxsr | kCr4Osxmmexcpt) : 0;
-  Write(VmcsFieldNatural::GUEST_CR0, Cr0For(cr0));
-  Write(VmcsFieldNatural::CR0_READ_SHADOW, cr0);
+  Write(VmcsFieldNatural::GUEST_CR0, Cr0For(start.cr0));
+  Write(VmcsFieldNatural::CR0_READ_SHADOW, start.cr0);
   Write(VmcsFieldNatural::CR0_GUEST_HOST_MASK, Cr0Mask());
-  Write(VmcsFieldNatural::GUEST_CR4, Cr4For(cr4));
-  Write(VmcsFieldNatural::CR4_READ_SHADOW, cr4);
+  Write(VmcsFieldNatural::GUEST_CR4, Cr4For(start.cr4));
+  Write(VmcsFieldNatural::CR4_READ_SHADOW, start.cr4);
   Write(VmcsFieldNatural::CR4_GUEST_HOST_MASK, Cr4Mask());
-  Write(VmcsFieldNatural::GUEST_CR3, pv ? rec.start_guest + paging::kPageSize : 0);
-  Write(VmcsField64::GUEST_IA32_EFER, pv ? (kEferLme | kEferLma | kEferNxe) : 0);
-  Write(VmcsField64::GUEST_IA32_PAT, kDefaultPat);
+  Write(VmcsFieldNatural::GUEST_CR3, start.cr3);
+  Write(VmcsField64::GUEST_IA32_EFER, start.efer);
+  Write(VmcsField64::GUEST_IA32_PAT, start.pat);
   Write(VmcsField64::GUEST_IA32_DEBUGCTL, 0);
-  Write(VmcsFieldNatural::GUEST_DR7, 0x400);
+  Write(VmcsFieldNatural::GUEST_DR7, start.dr7);
   Write(VmcsField32::GUEST_SYSENTER_CS, 0);
   Write(VmcsFieldNatural::GUEST_SYSENTER_ESP, 0);
   Write(VmcsFieldNatural::GUEST_SYSENTER_EIP, 0);
@@ -285,14 +266,11 @@ void InitGuest(Vcpu& v, GuestRegs& regs, const tables::DomainRecord& rec, uint16
   Write(VmcsFieldNatural::GUEST_PENDING_DBG_EXCEPTIONS, 0);
   Write(VmcsField64::VMCS_LINK_POINTER, ~uint64_t{0});
 
-  regs = GuestRegs{};
-  regs.rip = rec.entry;
-  regs.rflags = 0x2;
-  if (pv) regs.rdi = rec.start_guest;  // the start info
-  Write(VmcsFieldNatural::GUEST_RSP, regs.rsp);
-  Write(VmcsFieldNatural::GUEST_RFLAGS, regs.rflags);
-  v.rsp_written = regs.rsp;
-  v.rflags_written = regs.rflags;
+  // RIP reaches the VMCS from the registers at every entry (Run); RSP and RFLAGS when changed.
+  Write(VmcsFieldNatural::GUEST_RSP, start.regs.rsp);
+  Write(VmcsFieldNatural::GUEST_RFLAGS, start.regs.rflags);
+  v.rsp_written = start.regs.rsp;
+  v.rflags_written = start.regs.rflags;
   // Cleared: written to memory, not current anywhere; any CPU may load it next.
   VmClear(v.vmcs);
   current[cpu] = nullptr;

@@ -13,9 +13,11 @@
 
 #include <stdint.h>
 
+#include "kernel/abi/status.h"
 #include "kernel/abi/tables.h"
 #include "kernel/arch/x86/vmx/vmcs.h"
 #include "kernel/core/exit_event.h"
+#include "kernel/core/start_state.h"
 #include "kernel/core/vmx_controls.h"
 
 namespace septum::x86::vmx {
@@ -42,14 +44,14 @@ VmxControls ReadControls();
 
 // Enters VMX operation on policy CPU `cpu` with `controls` (from ReadControls on the bootstrap
 // CPU): IA32_FEATURE_CONTROL (locked with VMX on outside SMX, or set so), CR0/CR4 fixed bits,
-// CR4.VMXE, VMXON of this CPU's region, INVEPT of all contexts. False if VMXON fails.
-bool Enable(uint32_t cpu, const VmxControls& controls);
+// CR4.VMXE, VMXON of this CPU's region, INVEPT of all contexts. kUnsupported if VMXON fails.
+Status Enable(uint32_t cpu, const VmxControls& controls);
 
-// Builds `vcpu`'s VMCS and `regs` for the start state of `record`'s domain (as svm::InitGuest:
-// PV in 64-bit long mode with the start block, HVM in 32-bit protected mode, paging off, as an
-// unrestricted guest), with its EPT, I/O and MSR bitmaps and VPID `vpid`; leaves it cleared.
-// Runs on `cpu`, the CPU that claimed the domain (or the bootstrap CPU at boot).
-void InitGuest(Vcpu& vcpu, GuestRegs& regs, const tables::DomainRecord& record, uint16_t vpid, uint32_t cpu);
+// Builds `vcpu`'s VMCS for `start`, the start state of `record`'s domain (kernel/core/
+// start_state.h; an HVM domain runs as an unrestricted guest), with its EPT, I/O and MSR bitmaps
+// and VPID `vpid`; leaves it cleared. Runs on `cpu`, the CPU that claimed the domain (or the
+// bootstrap CPU at boot).
+void InitGuest(Vcpu& vcpu, const StartState& start, const tables::DomainRecord& record, uint16_t vpid, uint32_t cpu);
 
 // Enters the guest on `cpu` with `regs` (RIP, RSP, RFLAGS go through the VMCS) until its next
 // exit; returns the decoded exit. A physical interrupt that causes the exit is taken by the
