@@ -47,8 +47,8 @@ void Print(StringView format, const Args&... args) {
 // vector kGuestIrqVectorBase + n). InstallInterruptHandler loads the guest's own GDT (64-bit
 // code 0x08 and data 0x10, the selectors it already runs with) and IDT — the kernel starts a PV
 // guest with neither — and makes `vector` call `handler` (with interrupts off, as an interrupt
-// gate); any other vector has no gate, so it would fault. Interrupts stay off until
-// EnableInterrupts.
+// gate); any other vector has no gate, so it would fault. The guest has one handler: every
+// vector installed calls the one given last. Interrupts stay off until EnableInterrupts.
 void InstallInterruptHandler(uint8_t vector, void (*handler)());
 inline void EnableInterrupts() { asm volatile("sti" ::: "memory"); }
 inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
