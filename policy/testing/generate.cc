@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "kernel/abi/hypercall.h"
+#include "kernel/abi/tables.h"
 
 namespace septum::policy::testing {
 
@@ -14,6 +16,9 @@ std::string GeneratePolicy(const GenerateOptions& o) {
   const uint32_t cpus = std::max<uint32_t>(o.cpus, 1);
   constexpr uint64_t kFixedBank = uint64_t{1} << 40;  // second RAM bank: fixed-address regions
   constexpr uint64_t kFixedSize = 1u << 20;           // each fixed region: 1 MiB
+  constexpr uint32_t kFirstIrq = 32;
+  constexpr uint32_t kIrqDevices = hypercall::kMaxGuestIrq + 1 - kFirstIrq;
+  static_assert(kIrqDevices <= tables::kLastIrqVector - tables::kFirstIrqVector + 1, "one CPU can route them all");
   std::string s;
   s.reserve(n * 600);
   absl::StrAppend(&s, "# generated: ", n, " domains, ", regions, " regions each, ", cpus, " CPUs\n");
@@ -24,9 +29,12 @@ std::string GeneratePolicy(const GenerateOptions& o) {
   // Kernel memory: the kernel image and room for the tables blob (about 100 KiB per domain:
   // its NPT and EPT pages and its own I/O and MSR bitmaps).
   absl::StrAppendFormat(&s, "    iommu amd-vi;\n  }\n  kernel { memory at 0x100000 size %uMiB; }\n", 8 + (n * 128 + 1023) / 1024);
+  // IRQs 32 + i for the first kIrqDevices devices: 32..223, all a domain can be sent (IRQ n
+  // arrives as vector 0x20 + n, kernel/abi/hypercall.h), and no more than one CPU can route
+  // (0x30..0xef, kernel/abi/tables.h), so the policy compiles with any CPU count.
   for (uint32_t i = 0; i < n; ++i) {
     absl::StrAppendFormat(&s, "  device dev%u { io 0x%x .. 0x%x;%s }\n", i, 0x1000 + 8 * i, 0x1000 + 8 * i + 7,
-                          i < 200 ? absl::StrFormat(" irq %u;", 32 + i) : "");
+                          i < kIrqDevices ? absl::StrFormat(" irq %u;", kFirstIrq + i) : "");
   }
   uint64_t fixed = kFixedBank;
   for (uint32_t i = 0; i < n; ++i) {

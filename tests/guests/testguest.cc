@@ -40,7 +40,7 @@
 //                  must), calls irq_ack for the device's IRQ 11 (denied), then reads the
 //                  device's MMIO at 0xfea00000 through its own page tables (a contained fault)
 #include "kernel/abi/paging.h"
-#include "tests/guests/runtime/guest.h"
+#include "tools/sdk/guest.h"
 
 using septum::Status;
 using septum::StringView;

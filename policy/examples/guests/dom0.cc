@@ -4,7 +4,7 @@
 // uses the rest of its rights (pause and resume worker; 600 ms into the schedule, stop sandbox)
 // and shows one it lacks (query sandbox).
 #include "policy/examples/guests/results_ring.h"
-#include "tests/guests/runtime/guest.h"
+#include "tools/sdk/guest.h"
 
 using septum::Status;
 using septum::StringView;

@@ -6,7 +6,7 @@
 // device's MMIO and IRQ, and the hypercall groups console, yield and channel (irq_ack needs no
 // group: owning the device is the right).
 #include "policy/examples/guests/results_ring.h"
-#include "tests/guests/runtime/guest.h"
+#include "tools/sdk/guest.h"
 
 using septum::Status;
 using septum::StringView;

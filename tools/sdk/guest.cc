@@ -1,5 +1,5 @@
-// tests/guests/runtime/guest.cc — see guest.h.
-#include "tests/guests/runtime/guest.h"
+// tools/sdk/guest.cc — the guest SDK's runtime: see guest.h and README.md.
+#include "tools/sdk/guest.h"
 
 #include "kernel/abi/paging.h"
 #include "kernel/lib/panic.h"

@@ -1,5 +1,6 @@
-// tests/guests/runtime/entry.S — a PV guest's first instructions. The kernel starts it in
-// 64-bit mode with RDI = its start info and no stack (kernel/abi/start_info.h).
+// tools/sdk/entry.S — a PV guest's first instructions (the guest SDK, README.md). The kernel
+// starts it in 64-bit mode with RDI = its start info and no stack (kernel/abi/start_info.h);
+// this sets up a 16 KiB stack and calls GuestStart (guest.cc), and holds the interrupt stub.
         .section .text.entry, "ax"
         .code64
         .global _start

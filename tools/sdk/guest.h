@@ -1,11 +1,14 @@
-// tests/guests/runtime/guest.h — the tiny runtime of Septum's test guests: a PV domain's entry
-// (entry.S sets up a stack and calls GuestMain with the start info), the hypercall wrappers of
-// kernel/abi/hypercall.h, and a formatted Print to the kernel console.
+// tools/sdk/guest.h — the guest SDK: everything a PV guest of Septum is given to run on. A PV
+// domain's entry (entry.S sets up a stack and calls GuestMain with the start info), the
+// hypercall wrappers of kernel/abi/hypercall.h, a formatted Print to the kernel console, the
+// guest's own GDT and IDT for device interrupts, port I/O, UART line setup and helpers over the
+// guest's own page tables.
 //
-// The guests are freestanding C++ built with the kernel's flags and linked at guest-physical
-// 0x200000 (guest.ld): a domain running one needs memory there.
-#ifndef SEPTUM_TESTS_GUESTS_RUNTIME_GUEST_H_
-#define SEPTUM_TESTS_GUESTS_RUNTIME_GUEST_H_
+// A guest is freestanding C++ built with the kernel's flags and linked at guest-physical
+// 0x200000 (guest.ld; pv_guest in pv_guest.bzl does both): a domain running one needs memory
+// there. README.md in this folder is the guide, with a complete example (example/hello.cc).
+#ifndef SEPTUM_TOOLS_SDK_GUEST_H_
+#define SEPTUM_TOOLS_SDK_GUEST_H_
 
 #include <stdint.h>
 
@@ -44,8 +47,8 @@ void Print(StringView format, const Args&... args) {
 // vector kGuestIrqVectorBase + n). InstallInterruptHandler loads the guest's own GDT (64-bit
 // code 0x08 and data 0x10, the selectors it already runs with) and IDT — the kernel starts a PV
 // guest with neither — and makes `vector` call `handler` (with interrupts off, as an interrupt
-// gate); any other vector has no gate, so it would fault. Interrupts stay off until
-// EnableInterrupts.
+// gate); any other vector has no gate, so it would fault. The guest has one handler: every
+// vector installed calls the one given last. Interrupts stay off until EnableInterrupts.
 void InstallInterruptHandler(uint8_t vector, void (*handler)());
 inline void EnableInterrupts() { asm volatile("sti" ::: "memory"); }
 inline void DisableInterrupts() { asm volatile("cli" ::: "memory"); }
@@ -82,4 +85,4 @@ bool MapLarge(uint64_t va);
 
 }  // namespace septum::guest
 
-#endif  // SEPTUM_TESTS_GUESTS_RUNTIME_GUEST_H_
+#endif  // SEPTUM_TOOLS_SDK_GUEST_H_
