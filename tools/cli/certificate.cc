@@ -16,55 +16,51 @@ void Certificate::AddObligations(const std::vector<proofs::ObligationResult>& re
 
 std::string CertificateJson(const Certificate& c) {
   JsonWriter w(JsonWriter::Style::kReadable);
-  // Begins KEY: {"file": NAME, "sha256": SHA256 and leaves the object open for more keys.
-  const auto begin_file = [&w](const std::string& key, const std::string& name, const std::string& sha256) {
+  const auto string = [&w](const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value);
+  };
+  const auto number = [&w](const char* key, uint64_t value) {
+    w.Key(key);
+    w.Number(value);
+  };
+  const auto fixed = [&w](const char* key, double value, int decimals) {
+    w.Key(key);
+    w.Fixed(value, decimals);
+  };
+  // Begins KEY: {"file": NAME, "sha256": SHA256 and leaves the record open for more keys.
+  const auto begin_file = [&](const char* key, const std::string& name, const std::string& sha256) {
     w.Key(key);
     w.BeginObject();
-    w.Key("file");
-    w.String(name);
-    w.Key("sha256");
-    w.String(sha256);
+    string("file", name);
+    string("sha256", sha256);
   };
   w.BeginObject(JsonWriter::Layout::kLines);
-  w.Key("certificate");
-  w.String("septum build");
-  w.Key("septum");
-  w.String(kKernelVersion);
-  w.Key("abi");
-  w.Number(kAbiVersion);
-  w.Key("z3");
-  w.String(c.z3);
-  w.Key("system");
-  w.String(c.system);
+  string("certificate", "septum build");
+  string("septum", kKernelVersion);
+  number("abi", kAbiVersion);
+  string("z3", c.z3);
+  string("system", c.system);
   begin_file("policy", c.policy_file, c.policy_sha256);
   w.EndObject();
   w.Key("tables");
   w.BeginObject();
-  w.Key("file");
-  w.String("tables.bin");
-  w.Key("bytes");
-  w.Number(c.tables_bytes);
-  w.Key("sha256");
-  w.String(c.tables_sha256);
-  w.Key("validated_coverage");
-  w.Fixed(c.validated_coverage, 4);
+  string("file", "tables.bin");
+  number("bytes", c.tables_bytes);
+  string("sha256", c.tables_sha256);
+  fixed("validated_coverage", c.validated_coverage, 4);
   w.EndObject();
   begin_file("kernel", c.kernel_file, c.kernel_sha256);
-  w.Key("cmdline");
-  w.String(c.kernel_cmdline);
+  string("cmdline", c.kernel_cmdline);
   w.EndObject();
   w.Key("images");
   w.BeginArray(JsonWriter::Layout::kLines);
   for (const Certificate::Image& image : c.images) {
     w.BeginObject();
-    w.Key("domain");
-    w.String(image.domain);
-    w.Key("file");
-    w.String(image.file);
-    w.Key("bytes");
-    w.Number(image.bytes);
-    w.Key("sha256");
-    w.String(image.sha256);
+    string("domain", image.domain);
+    string("file", image.file);
+    number("bytes", image.bytes);
+    string("sha256", image.sha256);
     w.EndObject();
   }
   w.EndArray();
@@ -72,14 +68,11 @@ std::string CertificateJson(const Certificate& c) {
   w.BeginArray(JsonWriter::Layout::kLines);
   for (const Certificate::Obligation& o : c.obligations) {
     w.BeginObject();
-    w.Key("id");
-    w.String(o.id);
-    w.Key("verdict");
-    w.String(o.verdict);
+    string("id", o.id);
+    string("verdict", o.verdict);
     w.Key("vacuous");
     w.Bool(o.vacuous);
-    w.Key("seconds");
-    w.Fixed(o.seconds, 3);
+    fixed("seconds", o.seconds, 3);
     w.EndObject();
   }
   w.EndArray();

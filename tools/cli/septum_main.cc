@@ -34,24 +34,24 @@ Policy language reference: policy/README.md. Proof obligations: proofs/README.md
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace septum::cli;  // NOLINT: the commands and exit statuses
+  namespace cli = septum::cli;
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << kMainHelp;
-    return kExitUsage;
+    return cli::kExitUsage;
   }
   const std::string& name = args.front();
   if (name == "--help" || name == "-h" || name == "help") {
     std::cout << kMainHelp;
-    return kExitOk;
+    return cli::kExitOk;
   }
   if (name == "--version") {
     std::cout << "septum " << septum::kKernelVersion << " (abi " << septum::kAbiVersion << ")\n";
-    return kExitOk;
+    return cli::kExitOk;
   }
-  for (const Command* command :
-       {&CheckCommand(), &ExplainCommand(), &CompileCommand(), &DumpCommand(), &BuildCommand(), &RunCommand()}) {
-    if (name == command->args.command) return Execute(*command, absl::MakeConstSpan(args).subspan(1));
+  for (const cli::Command* command : {&cli::CheckCommand(), &cli::ExplainCommand(), &cli::CompileCommand(), &cli::DumpCommand(),
+                                      &cli::BuildCommand(), &cli::RunCommand()}) {
+    if (name == command->args.command) return cli::Execute(*command, absl::MakeConstSpan(args).subspan(1));
   }
-  return Usage(absl::StrCat("unknown command `", name, "`"));
+  return cli::Usage(absl::StrCat("unknown command `", name, "`"));
 }
