@@ -70,7 +70,7 @@ absl::StatusOr<std::string> CertificateText(const BuildInputs& in, const fs::pat
     const compiler::Image& image = in.compiled->images[d];
     c.images.push_back({system.domains[d].name, system.domains[d].image_path, image.size, Hex(image.sha256)});
   }
-  c.AddObligations(in.checked->proofs);
+  c.AddObligations(in.checked->obligations);
   c.AddObligations(in.compiled->validation.results);
   c.boot_image_sha256 = *iso_sha;
   return CertificateJson(c);

@@ -1,9 +1,9 @@
-// tools/cli/build.h — `septum build` and `septum run`: packing a proven policy's tables, the
-// kernel and the domains' images into a bootable image with a certificate, and booting it.
+// tools/cli/build.h — what `septum build` and `septum run` do after their arguments are read:
+// packing a proven policy's tables, the kernel and the domains' images into a bootable image
+// with a certificate, and booting it.
 #ifndef SEPTUM_TOOLS_CLI_BUILD_H_
 #define SEPTUM_TOOLS_CLI_BUILD_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,9 +22,9 @@ struct BuildInputs {
 };
 
 // Writes OUT/tables.bin, OUT/septum.iso, OUT/certificate.json (certificate.h) and OUT/run.conf,
-// all or nothing:
-// everything is made in a fresh directory next to OUT and renamed into place at the end. An
-// existing OUT is replaced only if it holds an earlier build (a certificate.json).
+// all or nothing: everything is made in a fresh directory next to OUT and renamed into place
+// at the end. An existing OUT is replaced only if it holds an earlier build (a
+// certificate.json).
 absl::Status WriteBuild(const BuildInputs& in);
 
 struct RunOptions {

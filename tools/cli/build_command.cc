@@ -72,7 +72,7 @@ int Run(const ParsedArgs& args) {
     return kExitUsage;
   }
   std::cout << absl::StrFormat("%s: %d + %d obligations proven; wrote %s/septum.iso, tables.bin (%d bytes), certificate.json\n", path,
-                               t.checked.proofs.size(), t.compiled.validation.results.size(), in.out_dir, t.compiled.blob.size());
+                               t.checked.obligations.size(), t.compiled.validation.results.size(), in.out_dir, t.compiled.blob.size());
   return kExitOk;
 }
 

@@ -63,7 +63,7 @@ int Run(const ParsedArgs& args) {
   const ProvenTables& t = std::get<ProvenTables>(result);
   if (absl::Status st = WriteFileAtomically(out_path, t.compiled.blob); !st.ok()) return IoError(st.message());
   std::cout << absl::StrFormat("%s: %d + %d obligations proven; wrote %s (%d bytes, %.2f%% covered by the translation validation)%s\n", path,
-                               t.checked.proofs.size(), t.compiled.validation.results.size(), out_path, t.compiled.blob.size(),
+                               t.checked.obligations.size(), t.compiled.validation.results.size(), out_path, t.compiled.blob.size(),
                                100.0 * t.compiled.coverage(), with_images ? "" : "; built without images: not bootable");
   return kExitOk;
 }

@@ -14,10 +14,10 @@ absl::StatusOr<policy::CheckOutcome> ReadPolicy(const std::string& path) {
   return outcome;
 }
 
-bool Checked::accepted() const { return proofs::Accepted(outcome, proved ? &proofs : nullptr); }
+bool Checked::accepted() const { return proofs::Accepted(outcome, proved ? &obligations : nullptr); }
 
 proofs::Report Checked::MakeReport(bool print_model) const {
-  return proofs::Report{path, &outcome, proved ? &proofs : nullptr, print_model};
+  return proofs::Report{path, &outcome, proved ? &obligations : nullptr, print_model};
 }
 
 absl::StatusOr<Checked> CheckAndProve(const std::string& path) {
@@ -25,7 +25,7 @@ absl::StatusOr<Checked> CheckAndProve(const std::string& path) {
   if (!outcome.ok()) return outcome.status();
   Checked c{path, *std::move(outcome), false, {}};
   c.proved = proofs::ProofsApply(c.outcome);
-  if (c.proved) c.proofs = proofs::ProveAll(*c.outcome.model);
+  if (c.proved) c.obligations = proofs::ProveAll(*c.outcome.model);
   return c;
 }
 

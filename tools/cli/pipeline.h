@@ -38,7 +38,7 @@ struct Checked {
   std::string path;
   policy::CheckOutcome outcome;
   bool proved = false;                           // the proofs ran
-  std::vector<proofs::ObligationResult> proofs;  // P01-P09 when they ran
+  std::vector<proofs::ObligationResult> obligations;  // P01-P09, when they ran
 
   // Accepted: the front end found no error and every obligation is proven.
   bool accepted() const;

@@ -61,7 +61,7 @@ TEST(PipelineTest, AcceptedAndCompiledWithImages) {
   ASSERT_TRUE(c.ok()) << c.status();
   ASSERT_TRUE(c->accepted());
   EXPECT_TRUE(c->proved);
-  EXPECT_EQ(c->proofs.size(), 9u);
+  EXPECT_EQ(c->obligations.size(), 9u);
   const Compiled t = CompileProven(*c->outcome.system, /*with_images=*/true);
   ASSERT_TRUE(t.ok()) << t.status;
   EXPECT_EQ(t.images.size(), c->outcome.system->domains.size());
