@@ -2,6 +2,7 @@
 #include "policy/flows.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 
 #include "absl/strings/str_cat.h"
@@ -52,29 +53,33 @@ std::vector<FlowEdge> FlowEdges(const System& sys) {
   return edges;
 }
 
-std::vector<size_t> FindFlowPath(const System& sys, const std::vector<FlowEdge>& edges,
-                                 const std::vector<uint32_t>& from, const std::vector<uint32_t>& to) {
+namespace {
+
+// One breadth-first walk over the flow graph from `from` (in index order, so ties go to the
+// lower domain index, then to edge order). It stops at the first edge into a domain `target`
+// marks (none when `target` is null) and names it in `hit`; else `hit` stays SIZE_MAX and
+// `seen` ends as `from` plus every domain reachable from it. `via[d]` is the edge that first
+// reached `d` (SIZE_MAX for a start).
+struct Walk {
+  std::vector<bool> seen;
+  std::vector<size_t> via;
+  size_t hit = SIZE_MAX;
+};
+
+Walk WalkFlows(const System& sys, const std::vector<FlowEdge>& edges, const std::vector<uint32_t>& from,
+               const std::vector<bool>* target) {
   const size_t n = sys.domains.size();
   std::vector<std::vector<size_t>> out(n);
   for (size_t e = 0; e < edges.size(); ++e) out[edges[e].from].push_back(e);
-  std::vector<bool> target(n, false);
-  for (uint32_t t : to) target[t] = true;
-  std::vector<size_t> via(n, SIZE_MAX);
-  std::vector<bool> seen(n, false);
+  Walk w{std::vector<bool>(n, false), std::vector<size_t>(n, SIZE_MAX), SIZE_MAX};
   std::deque<uint32_t> queue;
   std::vector<uint32_t> starts = from;
   std::sort(starts.begin(), starts.end());
   for (uint32_t s : starts) {
-    seen[s] = true;
+    if (w.seen[s]) continue;
+    w.seen[s] = true;
     queue.push_back(s);
   }
-  // The path from a start to `d` (edge indices, in order).
-  auto chain = [&](uint32_t d) {
-    std::vector<size_t> path;
-    for (uint32_t at = d; via[at] != SIZE_MAX; at = edges[via[at]].from) path.push_back(via[at]);
-    std::reverse(path.begin(), path.end());
-    return path;
-  };
   while (!queue.empty()) {
     const uint32_t d = queue.front();
     queue.pop_front();
@@ -82,18 +87,36 @@ std::vector<size_t> FindFlowPath(const System& sys, const std::vector<FlowEdge>&
       const uint32_t next = edges[e].to;
       // A flow needs at least one edge, so a target is found when an edge reaches it, even
       // if it is also a start (`assert no flow group -> member`, or a cycle back to `from`).
-      if (target[next]) {
-        std::vector<size_t> path = chain(d);
-        path.push_back(e);
-        return path;
+      if (target && (*target)[next]) {
+        w.hit = e;
+        return w;
       }
-      if (seen[next]) continue;
-      seen[next] = true;
-      via[next] = e;
+      if (w.seen[next]) continue;
+      w.seen[next] = true;
+      w.via[next] = e;
       queue.push_back(next);
     }
   }
-  return {};
+  return w;
+}
+
+}  // namespace
+
+std::vector<size_t> FindFlowPath(const System& sys, const std::vector<FlowEdge>& edges,
+                                 const std::vector<uint32_t>& from, const std::vector<uint32_t>& to) {
+  std::vector<bool> target(sys.domains.size(), false);
+  for (uint32_t t : to) target[t] = true;
+  const Walk w = WalkFlows(sys, edges, from, &target);
+  if (w.hit == SIZE_MAX) return {};
+  // The path from a start to the hit edge's source, then the hit edge.
+  std::vector<size_t> path = {w.hit};
+  for (uint32_t at = edges[w.hit].from; w.via[at] != SIZE_MAX; at = edges[w.via[at]].from) path.push_back(w.via[at]);
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+std::vector<bool> ReachableFrom(const System& sys, const std::vector<FlowEdge>& edges, const std::vector<uint32_t>& from) {
+  return WalkFlows(sys, edges, from, nullptr).seen;
 }
 
 void CheckAssertions(const System& sys, Diagnostics* diags) {

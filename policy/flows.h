@@ -31,6 +31,13 @@ std::vector<FlowEdge> FlowEdges(const System& system);
 std::vector<size_t> FindFlowPath(const System& system, const std::vector<FlowEdge>& edges,
                                  const std::vector<uint32_t>& from, const std::vector<uint32_t>& to);
 
+// Which domains information from `from` can reach: a vector indexed by domain, true for each
+// domain of `from` and each domain a path of edges from one of them ends in. The set is closed
+// under the edges (no edge leaves it), which is what makes it a certificate that a domain
+// outside it is unreachable. The same walk as FindFlowPath's.
+std::vector<bool> ReachableFrom(const System& system, const std::vector<FlowEdge>& edges,
+                                const std::vector<uint32_t>& from);
+
 // E0801 / E0802 for every assertion the graph refutes, with the path as notes.
 void CheckAssertions(const System& system, Diagnostics* diags);
 

@@ -1,6 +1,8 @@
 // policy/json.cc — see json.h.
 #include "policy/json.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -27,32 +29,49 @@ std::string JsonEscape(absl::string_view text) {
   return out;
 }
 
+void JsonWriter::NewLine() {
+  out_ += '\n';
+  out_.append(2 * static_cast<size_t>(lines_open_), ' ');
+}
+
 void JsonWriter::BeforeValue() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
-  if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
+  if (open_.empty()) return;
+  Container& c = open_.back();
+  if (!c.first) out_ += ',';
+  if (c.lines) {
+    NewLine();
+  } else if (!c.first && style_ == Style::kReadable) {
+    out_ += ' ';
   }
+  c.first = false;
 }
 
-void JsonWriter::Open(char c) {
+void JsonWriter::Open(char c, Layout layout) {
   BeforeValue();
   out_ += c;
-  first_.push_back(true);
+  const bool lines = style_ == Style::kReadable && layout == Layout::kLines;
+  open_.push_back(Container{true, lines});
+  lines_open_ += lines;
 }
 
 void JsonWriter::Close(char c) {
+  const Container closed = open_.back();
+  open_.pop_back();
+  if (closed.lines) {
+    --lines_open_;
+    if (!closed.first) NewLine();
+  }
   out_ += c;
-  first_.pop_back();
 }
 
 void JsonWriter::Key(absl::string_view key) {
   BeforeValue();
   out_ += JsonEscape(key);
-  out_ += ':';
+  out_ += style_ == Style::kReadable ? ": " : ":";
   after_key_ = true;
 }
 
@@ -64,6 +83,15 @@ void JsonWriter::String(absl::string_view value) {
 void JsonWriter::Number(uint64_t value) {
   BeforeValue();
   absl::StrAppend(&out_, value);
+}
+
+void JsonWriter::Fixed(double value, int decimals) {
+  BeforeValue();
+  if (std::isfinite(value)) {
+    absl::StrAppendFormat(&out_, "%.*f", decimals, value);
+  } else {
+    out_ += "null";
+  }
 }
 
 void JsonWriter::Bool(bool value) {

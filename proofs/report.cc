@@ -35,13 +35,6 @@ std::vector<Diagnostic> AllDiagnostics(const Report& r) {
   return all;
 }
 
-std::string ProofLine(const ObligationResult& p) {
-  std::string verdict = VerdictName(p.verdict);
-  if (p.verdict == Verdict::kProven && p.vacuous) verdict = "vacuous";
-  return absl::StrFormat("  %-20s %-8s %8.3f s  %s%s\n", p.info->id, verdict, p.seconds, p.info->statement,
-                         p.vacuous && p.verdict == Verdict::kProven ? absl::StrCat(" (holds vacuously: ", p.vacuity_note, ")") : "");
-}
-
 std::string XmlEscape(absl::string_view s) {
   std::string out;
   for (char c : s) {
@@ -70,6 +63,13 @@ void JsonLocation(JsonWriter& w, const policy::Loc& loc) {
 }
 
 }  // namespace
+
+std::string ObligationLine(const ObligationResult& p) {
+  std::string verdict = VerdictName(p.verdict);
+  if (p.verdict == Verdict::kProven && p.vacuous) verdict = "vacuous";
+  return absl::StrFormat("  %-20s %-8s %8.3f s  %s%s\n", p.info->id, verdict, p.seconds, p.info->statement,
+                         p.vacuous && p.verdict == Verdict::kProven ? absl::StrCat(" (holds vacuously: ", p.vacuity_note, ")") : "");
+}
 
 bool ProofsApply(const policy::CheckOutcome& out) {
   if (!out.io_error.empty() || !out.model) return false;
@@ -118,7 +118,7 @@ std::string TextReport(const Report& r) {
   if (r.proofs) {
     for (const Diagnostic& d : ProofDiagnostics(*r.proofs)) absl::StrAppend(&text, policy::RenderDiagnosticText(*out.source, d));
     absl::StrAppend(&text, "proofs (Z3 ", Z3Version(), "):\n");
-    for (const ObligationResult& p : *r.proofs) absl::StrAppend(&text, ProofLine(p));
+    for (const ObligationResult& p : *r.proofs) absl::StrAppend(&text, ObligationLine(p));
   }
   const bool ok = Accepted(out, r.proofs);
   if (ok) {

@@ -22,6 +22,10 @@ std::vector<policy::Diagnostic> ProofDiagnostics(const std::vector<ObligationRes
 // Accepted: the front end found no error and every obligation is proven.
 bool Accepted(const policy::CheckOutcome& out, const std::vector<ObligationResult>* proofs);
 
+// One obligation's line of the proof tables (`septum check`'s, and the translation
+// validation's in `septum compile`): id, verdict, seconds, statement.
+std::string ObligationLine(const ObligationResult& result);
+
 struct Report {
   std::string path;
   const policy::CheckOutcome* outcome = nullptr;

@@ -14,56 +14,19 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "kernel/abi/version.h"
-#include "kernel/lib/sha256.h"
 #include "proofs/prover.h"
+#include "tools/cli/certificate.h"
+#include "tools/cli/files.h"
 
 namespace septum::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Hex(const uint8_t* bytes, size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) absl::StrAppendFormat(&s, "%02x", bytes[i]);
-  return s;
-}
-
-std::string BytesSha256(const std::vector<uint8_t>& bytes) {
-  const Sha256::Digest d = Sha256::Hash(Span<const uint8_t>(bytes.data(), bytes.size()));
-  return Hex(d.bytes, sizeof(d.bytes));
-}
-
-// A JSON string literal.
-std::string Json(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      absl::StrAppendFormat(&out, "\\u%04x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-absl::Status WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  f.close();
-  if (!f) return absl::InternalError(absl::StrCat("cannot write `", path.string(), "`"));
-  return absl::OkStatus();
-}
 
 // Runs argv[0] with its arguments (no shell) and waits; its output goes where ours goes.
 int Spawn(const std::vector<std::string>& argv) {
@@ -84,41 +47,33 @@ int Spawn(const std::vector<std::string>& argv) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-void AppendObligations(std::string* json, const std::vector<proofs::ObligationResult>& results, bool* first) {
-  for (const proofs::ObligationResult& r : results) {
-    absl::StrAppendFormat(json, "%s\n    {\"id\": %s, \"verdict\": %s, \"vacuous\": %s, \"seconds\": %.3f}", *first ? "" : ",", Json(r.info->id),
-                          Json(proofs::VerdictName(r.verdict)), r.vacuous ? "true" : "false", r.seconds);
-    *first = false;
-  }
-}
-
-absl::StatusOr<std::string> Certificate(const BuildInputs& in, const fs::path& stage) {
-  absl::StatusOr<std::string> policy_sha = FileSha256(in.policy_path), kernel_sha = FileSha256(in.kernel_path),
+absl::StatusOr<std::string> CertificateText(const BuildInputs& in, const fs::path& stage) {
+  const std::string& policy_path = in.checked->path;
+  const policy::System& system = *in.checked->outcome.system;
+  absl::StatusOr<std::string> policy_sha = FileSha256(policy_path), kernel_sha = FileSha256(in.kernel_path),
                               iso_sha = FileSha256((stage / "septum.iso").string());
   for (const auto* s : {&policy_sha, &kernel_sha, &iso_sha}) {
     if (!s->ok()) return s->status();
   }
-  std::string j = "{\n";
-  absl::StrAppendFormat(&j, "  \"certificate\": \"septum build\",\n  \"septum\": %s,\n  \"abi\": %d,\n  \"z3\": %s,\n", Json(kKernelVersion),
-                        kAbiVersion, Json(proofs::Z3Version()));
-  absl::StrAppendFormat(&j, "  \"system\": %s,\n", Json(in.system->name));
-  absl::StrAppendFormat(&j, "  \"policy\": {\"file\": %s, \"sha256\": %s},\n", Json(in.policy_path), Json(*policy_sha));
-  absl::StrAppendFormat(&j, "  \"tables\": {\"file\": \"tables.bin\", \"bytes\": %d, \"sha256\": %s, \"validated_coverage\": %.4f},\n",
-                        in.blob->size(), Json(BytesSha256(*in.blob)), in.coverage);
-  absl::StrAppendFormat(&j, "  \"kernel\": {\"file\": %s, \"sha256\": %s, \"cmdline\": %s},\n", Json(in.kernel_path), Json(*kernel_sha),
-                        Json(in.kernel_cmdline));
-  absl::StrAppend(&j, "  \"images\": [");
-  for (size_t d = 0; d < in.system->domains.size(); ++d) {
-    const policy::Domain& dom = in.system->domains[d];
-    absl::StrAppendFormat(&j, "%s\n    {\"domain\": %s, \"file\": %s, \"bytes\": %d, \"sha256\": %s}", d ? "," : "", Json(dom.name),
-                          Json(dom.image_path), (*in.images)[d].size, Json(Hex((*in.images)[d].sha256, 32)));
+  Certificate c;
+  c.z3 = proofs::Z3Version();
+  c.system = system.name;
+  c.policy_file = policy_path;
+  c.policy_sha256 = *policy_sha;
+  c.tables_bytes = in.compiled->blob.size();
+  c.tables_sha256 = Sha256Hex(in.compiled->blob);
+  c.validated_coverage = in.compiled->coverage();
+  c.kernel_file = in.kernel_path;
+  c.kernel_sha256 = *kernel_sha;
+  c.kernel_cmdline = in.kernel_cmdline;
+  for (size_t d = 0; d < system.domains.size(); ++d) {
+    const compiler::Image& image = in.compiled->images[d];
+    c.images.push_back({system.domains[d].name, system.domains[d].image_path, image.size, Hex(image.sha256)});
   }
-  absl::StrAppend(&j, "\n  ],\n  \"obligations\": [");
-  bool first = true;
-  AppendObligations(&j, *in.model_proofs, &first);
-  AppendObligations(&j, *in.table_proofs, &first);
-  absl::StrAppendFormat(&j, "\n  ],\n  \"boot_image\": {\"file\": \"septum.iso\", \"sha256\": %s}\n}\n", Json(*iso_sha));
-  return j;
+  c.AddObligations(in.checked->obligations);
+  c.AddObligations(in.compiled->validation.results);
+  c.boot_image_sha256 = *iso_sha;
+  return CertificateJson(c);
 }
 
 // Replaces `out` by `stage`; an existing `out` must be an earlier build.
@@ -147,21 +102,22 @@ absl::Status Publish(const fs::path& stage, const fs::path& out) {
 }
 
 absl::Status Stage(const BuildInputs& in, const fs::path& stage) {
-  if (absl::Status st = WriteFile(stage / "tables.bin", std::string(in.blob->begin(), in.blob->end())); !st.ok()) return st;
+  const policy::System& system = *in.checked->outcome.system;
+  if (absl::Status st = WriteFile(stage / "tables.bin", in.compiled->blob); !st.ok()) return st;
   std::vector<std::string> argv = {in.mkiso_path, "--out", (stage / "septum.iso").string(), "--kernel", in.kernel_path};
   if (!in.kernel_cmdline.empty()) argv.insert(argv.end(), {"--cmdline", in.kernel_cmdline});
   argv.insert(argv.end(), {"--module", (stage / "tables.bin").string() + "=tables"});
-  for (const policy::Domain& dom : in.system->domains) {
+  for (const policy::Domain& dom : system.domains) {
     argv.insert(argv.end(), {"--module", dom.image_path + "=image:" + dom.name});
   }
   if (Spawn(argv) != 0) return absl::InternalError(absl::StrCat("making the boot image failed (", in.mkiso_path, ")"));
-  absl::StatusOr<std::string> cert = Certificate(in, stage);
+  absl::StatusOr<std::string> cert = CertificateText(in, stage);
   if (!cert.ok()) return cert.status();
   if (absl::Status st = WriteFile(stage / "certificate.json", *cert); !st.ok()) return st;
   uint64_t ram_end = 0;
-  for (const policy::RamBank& bank : in.system->platform.ram) ram_end = std::max(ram_end, bank.range.base + bank.range.size);
+  for (const policy::RamBank& bank : system.platform.ram) ram_end = std::max(ram_end, bank.range.base + bank.range.size);
   const uint64_t memory_mib = std::max<uint64_t>(128, (ram_end + (1 << 20) - 1) >> 20);
-  return WriteFile(stage / "run.conf", absl::StrFormat("memory_mib=%d\ncpus=%d\n", memory_mib, in.system->platform.cpus));
+  return WriteFile(stage / "run.conf", absl::StrFormat("memory_mib=%d\ncpus=%d\n", memory_mib, system.platform.cpus));
 }
 
 std::map<std::string, std::string> ReadConf(const fs::path& path) {
@@ -176,13 +132,6 @@ std::map<std::string, std::string> ReadConf(const fs::path& path) {
 }
 
 }  // namespace
-
-absl::StatusOr<std::string> FileSha256(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return absl::NotFoundError(absl::StrCat("cannot read `", path, "`"));
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return BytesSha256(bytes);
-}
 
 absl::Status WriteBuild(const BuildInputs& in) {
   const fs::path out = fs::path(in.out_dir).lexically_normal();

@@ -1,36 +1,30 @@
-// tools/cli/build.h — `septum build` and `septum run`: packing a proven policy's tables, the
-// kernel and the domains' images into a bootable image with a certificate, and booting it.
+// tools/cli/build.h — what `septum build` and `septum run` do after their arguments are read:
+// packing a proven policy's tables, the kernel and the domains' images into a bootable image
+// with a certificate, and booting it.
 #ifndef SEPTUM_TOOLS_CLI_BUILD_H_
 #define SEPTUM_TOOLS_CLI_BUILD_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "policy/model.h"
-#include "proofs/obligations.h"
-#include "tools/compiler/image.h"
+#include "tools/cli/pipeline.h"
 
 namespace septum::cli {
 
 struct BuildInputs {
-  std::string policy_path;
-  const policy::System* system = nullptr;
-  const std::vector<compiler::Image>* images = nullptr;  // model order
-  const std::vector<uint8_t>* blob = nullptr;
-  const std::vector<proofs::ObligationResult>* model_proofs = nullptr;  // P01-P09
-  const std::vector<proofs::ObligationResult>* table_proofs = nullptr;  // P10-P16
-  double coverage = 0;                                                 // of the blob, 0..1
-  std::string kernel_path;   // the kernel ELF
-  std::string mkiso_path;    // tools/build/mkiso.sh
+  const Checked* checked = nullptr;    // accepted: P01-P09 proven
+  const Compiled* compiled = nullptr;  // ok and with images: P10-P16 proven
+  std::string kernel_path;             // the kernel ELF
+  std::string mkiso_path;              // tools/build/mkiso.sh
   std::string kernel_cmdline;
   std::string out_dir;
 };
 
-// Writes OUT/tables.bin, OUT/septum.iso, OUT/certificate.json and OUT/run.conf, all or nothing:
-// everything is made in a fresh directory next to OUT and renamed into place at the end. An
-// existing OUT is replaced only if it holds an earlier build (a certificate.json).
+// Writes OUT/tables.bin, OUT/septum.iso, OUT/certificate.json (certificate.h) and OUT/run.conf,
+// all or nothing: everything is made in a fresh directory next to OUT and renamed into place
+// at the end. An existing OUT is replaced only if it holds an earlier build (a
+// certificate.json).
 absl::Status WriteBuild(const BuildInputs& in);
 
 struct RunOptions {
@@ -47,9 +41,6 @@ struct RunOptions {
 // 0 the kernel ended the run with success, 1 with failure, 3 QEMU stopped without a verdict,
 // 124 timeout, 2 the build directory or QEMU is missing.
 int RunBuild(const RunOptions& options);
-
-// Hex SHA-256 of a file, or an error.
-absl::StatusOr<std::string> FileSha256(const std::string& path);
 
 }  // namespace septum::cli
 
