@@ -10,7 +10,7 @@
 
 namespace septum {
 
-enum class Status : uint32_t {
+enum class [[nodiscard]] Status : uint32_t {
   kOk = 0,
   kDenied = 1,           // the caller does not hold the right (permission bit, control right)
   kInvalidArgument = 2,  // malformed argument (bad pointer, bad length, unknown selector)

@@ -102,16 +102,16 @@ void RunSelfTests() {
 
 // The tables blob: the boot module whose command line is "tables". It is checked in place,
 // copied to the load address it was built for, and checked again there. Without one there is
-// nothing to run; a blob that fails any check stops the kernel before anything starts.
-// Returns true with `view` set when a blob was installed.
-bool InstallTables(BlobView* installed) {
+// nothing to run (kNotFound); a blob that fails any check stops the kernel before anything
+// starts.
+Result<BlobView> InstallTables() {
   const BootModule* module = nullptr;
   for (size_t i = 0; i < boot_info.module_count; ++i) {
     if (boot_info.modules[i].cmdline == StringView("tables")) module = &boot_info.modules[i];
   }
   if (!module) {
     Print("septum: no tables module (a boot module named \"tables\"): no domain to run\n");
-    return false;
+    return Status::kNotFound;
   }
   if (module->start % 8 != 0 || module->end < module->start) Refuse("tables blob refused: the module is not 8-byte aligned");
   PhysRange reserved[BootInfo::kMaxModules + 2];
@@ -142,8 +142,7 @@ bool InstallTables(BlobView* installed) {
   }
   Print("tables: installed {} bytes at {:#x}, format {}, {} domains\n", check.size, check.load_address, view.header->version,
         check.domains);
-  *installed = view;
-  return true;
+  return view;
 }
 
 VirtCaps DetectVirtualization() {
@@ -178,13 +177,13 @@ extern "C" [[noreturn]] void KernelEntry(uint32_t magic, uint32_t mbi_address) {
   RunSelfTests();
   const VirtCaps caps = DetectVirtualization();
   Print("septum: {} backend selected; boot checks passed\n", BackendName(caps.backend));
-  BlobView tables;
-  if (!InstallTables(&tables)) x86::EndRun(x86::RunVerdict::kSuccess);
+  const Result<BlobView> tables = InstallTables();
+  if (!tables.ok()) x86::EndRun(x86::RunVerdict::kSuccess);
   Machine machine;
   machine.boot = &boot_info;
   machine.ram = Ram();
   machine.boot_info = PhysRange{boot_info_address, boot_info_size};
   machine.caps = caps;
   machine.run_ns = RunNanoseconds();
-  RunSystem(tables, machine);
+  RunSystem(tables.value(), machine);
 }

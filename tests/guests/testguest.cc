@@ -82,7 +82,7 @@ void Hello(StringView name) {
     } else {
       Print("hello from {}, domain {} of the tables, round {} (time: {})\n", name, self.domain, k, now.status);
     }
-    septum::guest::Yield();
+    (void)septum::guest::Yield();
   }
   Print("{} done\n", name);
 }
@@ -149,7 +149,7 @@ void ChannelWriter(const septum::start::StartInfo& start) {
       *published = n + 1;
     }
     septum::guest::Hypercall(Number::kChannelNotify, info.channel);
-    if (!acks.size) septum::guest::Yield();
+    if (!acks.size) (void)septum::guest::Yield();
   }
   Print("chan_writer: sent {} messages ({} waits for room)\n", kMessages, waits);
 }
@@ -230,14 +230,14 @@ void Controller(const septum::start::StartInfo& start) {
   }
   Query(bystander, "bystander");
   Control(Number::kDomainStart, bystander, "bystander");
-  septum::guest::Yield();
-  septum::guest::Yield();
+  (void)septum::guest::Yield();
+  (void)septum::guest::Yield();
   Query(bystander, "bystander");
   Control(Number::kDomainPause, bystander, "bystander");
-  septum::guest::Yield();
+  (void)septum::guest::Yield();
   Query(bystander, "bystander");
   Control(Number::kDomainResume, bystander, "bystander");
-  septum::guest::Yield();
+  (void)septum::guest::Yield();
   Control(Number::kDomainStop, bystander, "bystander");
   Query(bystander, "bystander");
   constexpr Number kLacking[] = {Number::kDomainStart, Number::kDomainStop, Number::kDomainPause, Number::kDomainResume};
@@ -274,7 +274,7 @@ void LacksRight(const septum::start::StartInfo& start, StringView name) {
 void Bystander(StringView name) {
   for (int k = 1; k <= kRounds; ++k) {
     Print("{} round {}\n", name, k);
-    septum::guest::Yield();
+    (void)septum::guest::Yield();
   }
   Print("{} done\n", name);
 }
@@ -322,7 +322,7 @@ void IrqSpy() {
     septum::guest::InstallInterruptHandler(static_cast<uint8_t>(v), &OnAnyInterrupt);
   }
   septum::guest::EnableInterrupts();
-  for (int round = 0; round < 20; ++round) septum::guest::Yield();
+  for (int round = 0; round < 20; ++round) (void)septum::guest::Yield();
   septum::guest::DisableInterrupts();
   Print("irq_spy: {} interrupts in 20 rounds\n", spied_interrupts);
   Print("irq_spy: irq_ack(11): {}\n", septum::guest::Hypercall(Number::kIrqAck, 11).status);
@@ -392,9 +392,9 @@ void GuestMain(const septum::start::StartInfo& start) {
     AttackBuffers(start);
     Bystander(name);
   } else if (name == StringView("timekeeper")) {
-    septum::guest::Yield();  // measure from a slot's start: its first slot began before its start-up output
+    (void)septum::guest::Yield();  // measure from a slot's start: its first slot began before its start-up output
     const uint64_t first = septum::guest::Hypercall(septum::hypercall::Number::kTime).value;
-    for (int round = 0; round < kRounds; ++round) septum::guest::Yield();
+    for (int round = 0; round < kRounds; ++round) (void)septum::guest::Yield();
     const uint64_t last = septum::guest::Hypercall(septum::hypercall::Number::kTime).value;
     // The mean, not the smallest gap: a busy host delays single slot starts by milliseconds
     // (TCG runs on host time), but not the average over many frames.
@@ -404,8 +404,8 @@ void GuestMain(const septum::start::StartInfo& start) {
     static_assert(sizeof(kLine) == 65, "64 bytes and the NUL");
     for (int round = 0; round < 20; ++round) {
       septum::guest::Hypercall(septum::hypercall::Number::kTime);
-      septum::guest::ConsoleWrite(kLine, 64);
-      septum::guest::Yield();
+      (void)septum::guest::ConsoleWrite(kLine, 64);
+      (void)septum::guest::Yield();
     }
     Print("bench done\n");
   } else if (name == StringView("controller")) {

@@ -118,7 +118,7 @@ void GuestMain(const septum::start::StartInfo& start) {
   Print("dom0: query sandbox: {} (dom0 holds start and stop over it, not query)\n",
         Hypercall(Number::kDomainQuery, sandbox, reinterpret_cast<uintptr_t>(&q), sizeof(q)).status);
   // Let sandbox run a while (it shares CPU 1 with worker), then stop it.
-  while (Hypercall(Number::kTime).value < kSandboxRunsUntilNs) septum::guest::Yield();
+  while (Hypercall(Number::kTime).value < kSandboxRunsUntilNs) (void)septum::guest::Yield();
   Print("dom0: stop sandbox: {}\n", Hypercall(Number::kDomainStop, sandbox).status);
   Com2("dom0: done\r\n");
   Print("dom0 done\n");
