@@ -51,7 +51,7 @@ struct Domain {
   bool gave_up = false;           // yield / HLT: it stays off until the slot instance changes
   bool wakeable = false;          // a HLT with interrupts on: its device IRQ ends it in the slot
   uint32_t gave_up_cpu = kNoCpu;
-  SlotPosition given_up;
+  SlotId given_up;
   ConsoleLines lines;             // its console line being assembled
 
   // ---- Counters, written by the CPU that runs it (a query reads them as they are).

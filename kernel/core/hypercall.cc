@@ -14,10 +14,10 @@ constexpr uint64_t kConsoleChunk = 256;
 // Printable ASCII passes; anything else (escape sequences, control bytes, UTF-8) becomes '?'.
 char Sanitize(uint8_t byte) { return byte >= 0x20 && byte <= 0x7e ? static_cast<char>(byte) : '?'; }
 
-// Decodes the arguments of a granted call that takes guest buffers, and performs it. Kept out
-// of line: the calls without buffers (yield, time) then pay for no stack frame of these.
-[[gnu::noinline]] Result<uint64_t> PerformWithBuffers(Number number, const DomainContext& ctx, const HypercallArgs& args,
-                                                      const HypercallEnvironment& env, ConsoleLines& lines) {
+}  // namespace
+
+Result<uint64_t> PerformWithBuffers(Number number, const DomainContext& ctx, const HypercallArgs& args,
+                                    const HypercallEnvironment& env, ConsoleLines& lines) {
   if (number == Number::kConsoleWrite) {
     SEPTUM_ASSIGN_OR_RETURN(const ConsoleWriteRequest request, DecodeConsoleWrite(ctx, args));
     return PerformConsoleWrite(ctx, request, lines, env.console);
@@ -26,13 +26,6 @@ char Sanitize(uint8_t byte) { return byte >= 0x20 && byte <= 0x7e ? static_cast<
   const uint64_t now = NsAt(env.clock, env.tsc);
   const uint64_t left = env.slot_end_ns > now ? (env.slot_end_ns - now) / tables::kTickNs : 0;
   return PerformSelfInfo(ctx, request, env.restarts, left);
-}
-
-}  // namespace
-
-HypercallResult Refused(Status status, uint64_t& counter) {
-  ++counter;
-  return HypercallResult{status, 0, false};
 }
 
 DomainContext MakeDomainContext(const tables::DomainRecord& record, const PhysicalMemory& memory,
@@ -66,14 +59,6 @@ void ConsoleLines::Flush(StringView domain, const ConsoleSink& sink) {
 void ConsoleLines::Emit(StringView domain, const ConsoleSink& sink) {
   if (sink.write) sink.write(sink.context, domain, StringView(line_, size_));
   size_ = 0;
-}
-
-Result<Number> DecodeNumber(const tables::DomainRecord& record, const HypercallArgs& args) {
-  const Number number = static_cast<Number>(args.number);
-  const uint32_t group = hypercall::GroupOf(number);
-  if (group == 0) return Status::kUnsupported;
-  if ((record.hypercalls & group) == 0) return Status::kDenied;
-  return number;
 }
 
 Result<ConsoleWriteRequest> DecodeConsoleWrite(const DomainContext& ctx, const HypercallArgs& args) {
@@ -115,31 +100,6 @@ Result<uint64_t> PerformSelfInfo(const DomainContext& ctx, const SelfInfoRequest
   SEPTUM_TRY(CopyToGuest(ctx.memory, ctx.format, ctx.root, request.buffer, reinterpret_cast<const uint8_t*>(&info),
                          sizeof(info)));
   return uint64_t{sizeof(info)};
-}
-
-HypercallResult HandleHypercall(const DomainContext& ctx, const HypercallArgs& args, const HypercallEnvironment& env,
-                                ConsoleLines& lines, DomainCounters& counters) {
-  ++counters.hypercalls;
-  const Result<Number> number = DecodeNumber(*ctx.record, args);
-  if (!number.ok()) return Refused(number.status(), counters.denied);
-  switch (number.value()) {
-    case Number::kYield: return HypercallResult{Status::kOk, 0, true};  // the scheduler acts on `yielded`
-    case Number::kTime: return HypercallResult{Status::kOk, NsAt(env.clock, env.tsc), false};
-    case Number::kConsoleWrite:
-    case Number::kSelfInfo: break;
-    case Number::kChannelNotify:
-    case Number::kChannelWait:
-    case Number::kChannelInfo:
-    case Number::kDomainStart:
-    case Number::kDomainStop:
-    case Number::kDomainPause:
-    case Number::kDomainResume:
-    case Number::kDomainQuery:
-    case Number::kIrqAck: return Refused(Status::kUnsupported, counters.denied);  // Dispatch routes these elsewhere
-  }
-  const Result<uint64_t> value = PerformWithBuffers(number.value(), ctx, args, env, lines);
-  if (!value.ok()) return Refused(value.status(), counters.failed);
-  return HypercallResult{Status::kOk, value.value(), false};
 }
 
 }  // namespace septum

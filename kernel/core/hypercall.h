@@ -95,7 +95,13 @@ class ConsoleLines {
 // Decoding: pure checks, in the order a caller would meet them.
 
 // The call's number: kUnsupported if unknown, kDenied if its group is not granted.
-Result<hypercall::Number> DecodeNumber(const tables::DomainRecord& record, const HypercallArgs& args);
+inline Result<hypercall::Number> DecodeNumber(const tables::DomainRecord& record, const HypercallArgs& args) {
+  const auto number = static_cast<hypercall::Number>(args.number);
+  const uint32_t group = hypercall::GroupOf(number);
+  if (group == 0) return Status::kUnsupported;
+  if ((record.hypercalls & group) == 0) return Status::kDenied;
+  return number;
+}
 
 struct ConsoleWriteRequest {
   uint64_t buffer = 0;  // guest-physical
@@ -135,12 +141,43 @@ struct HypercallEnvironment {
 // the call at all (unknown number, group not granted, no right over the target, not a channel
 // endpoint), `counters.failed` when it may but its arguments are refused (a buffer, a length,
 // the target's state). Returns `status` with value 0.
-HypercallResult Refused(Status status, uint64_t& counter);
+inline HypercallResult Refused(Status status, uint64_t& counter) {
+  ++counter;
+  return HypercallResult{status, 0, false};
+}
+
+// Decodes and performs a granted call that takes guest buffers (console_write, self_info). Out
+// of line: the calls without buffers (yield, time) pay for no stack frame of these.
+[[gnu::noinline]] Result<uint64_t> PerformWithBuffers(hypercall::Number number, const DomainContext& ctx, const HypercallArgs& args,
+                                                      const HypercallEnvironment& env, ConsoleLines& lines);
 
 // Decodes and performs one call and counts it. A refused call changes nothing but the counters
-// and returns its status with value 0.
-HypercallResult HandleHypercall(const DomainContext& ctx, const HypercallArgs& args, const HypercallEnvironment& env,
-                                ConsoleLines& lines, DomainCounters& counters);
+// and returns its status with value 0. Inline: it is on every hypercall's path.
+inline HypercallResult HandleHypercall(const DomainContext& ctx, const HypercallArgs& args, const HypercallEnvironment& env,
+                                       ConsoleLines& lines, DomainCounters& counters) {
+  using hypercall::Number;
+  ++counters.hypercalls;
+  const Result<Number> number = DecodeNumber(*ctx.record, args);
+  if (!number.ok()) return Refused(number.status(), counters.denied);
+  switch (number.value()) {
+    case Number::kYield: return HypercallResult{Status::kOk, 0, true};  // the scheduler acts on `yielded`
+    case Number::kTime: return HypercallResult{Status::kOk, NsAt(env.clock, env.tsc), false};
+    case Number::kConsoleWrite:
+    case Number::kSelfInfo: break;
+    case Number::kChannelNotify:
+    case Number::kChannelWait:
+    case Number::kChannelInfo:
+    case Number::kDomainStart:
+    case Number::kDomainStop:
+    case Number::kDomainPause:
+    case Number::kDomainResume:
+    case Number::kDomainQuery:
+    case Number::kIrqAck: return Refused(Status::kUnsupported, counters.denied);  // Dispatch routes these elsewhere
+  }
+  const Result<uint64_t> value = PerformWithBuffers(number.value(), ctx, args, env, lines);
+  if (!value.ok()) return Refused(value.status(), counters.failed);
+  return HypercallResult{Status::kOk, value.value(), false};
+}
 
 }  // namespace septum
 

@@ -23,23 +23,4 @@ SlotPosition Locate(Span<const tables::SlotRecord> slots, uint64_t major_ticks, 
   return p;
 }
 
-SlotPosition NextSlot(Span<const tables::SlotRecord> slots, uint64_t major_ticks, const SlotPosition& pos, uint64_t now) {
-  if (pos.end != 0 && now >= pos.end) {
-    SlotPosition next;
-    next.frame = pos.frame;
-    next.index = pos.index + 1;
-    if (next.index >= slots.size()) {
-      // After the last slot (or the idle tail): the next frame, unless the plan falls short of
-      // the frame and its idle tail comes first.
-      if (pos.end != (pos.frame + 1) * major_ticks) return Locate(slots, major_ticks, now);
-      next.frame = pos.frame + 1;
-      next.index = 0;
-    }
-    next.domain = slots[next.index].domain;
-    next.end = pos.end + slots[next.index].ticks;
-    if (now < next.end) return next;
-  }
-  return Locate(slots, major_ticks, now);
-}
-
 }  // namespace septum

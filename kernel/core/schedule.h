@@ -27,12 +27,43 @@ struct SlotPosition {
 // translation validator proves that of every blob); a shortfall is treated as an idle tail.
 SlotPosition Locate(Span<const tables::SlotRecord> slots, uint64_t major_ticks, uint64_t now);
 
-// The slot after `pos` when tick `now` lies in it — the common step, at a slot's end, costs no
-// division — or else Locate(now). `pos.end == 0` (no slot yet) always locates.
-SlotPosition NextSlot(Span<const tables::SlotRecord> slots, uint64_t major_ticks, const SlotPosition& pos, uint64_t now);
+// Moves `pos` on to the slot holding tick `now`: the slot after it when `now` lies there — the
+// common step, at a slot's end, costs no division (and is inline: a yield at a slot's end takes
+// it) — or else Locate(now), as when slots were missed or `pos.end == 0` (no slot yet).
+inline void StepTo(Span<const tables::SlotRecord> slots, uint64_t major_ticks, SlotPosition& pos, uint64_t now) {
+  if (pos.end != 0 && now >= pos.end) {
+    uint32_t index = pos.index + 1;
+    uint64_t frame = pos.frame;
+    if (index >= slots.size()) {
+      // After the last slot (or the idle tail): the next frame, unless the plan falls short of
+      // the frame and its idle tail comes first.
+      if (pos.end != (frame + 1) * major_ticks) {
+        pos = Locate(slots, major_ticks, now);
+        return;
+      }
+      ++frame;
+      index = 0;
+    }
+    const uint64_t end = pos.end + slots[index].ticks;
+    if (now < end) {
+      pos.frame = frame;
+      pos.index = index;
+      pos.domain = slots[index].domain;
+      pos.end = end;
+      return;
+    }
+  }
+  pos = Locate(slots, major_ticks, now);
+}
 
-// The same slot instance (frame and index): a domain that yielded stays off until it changes.
-inline bool SameSlot(const SlotPosition& a, const SlotPosition& b) { return a.frame == b.frame && a.index == b.index; }
+// A slot instance: which slot of which repetition of the frame. A domain that gave a slot up
+// (yield, HLT) stays off until the instance changes.
+struct SlotId {
+  uint64_t frame = 0;
+  uint32_t index = 0;
+};
+inline SlotId IdOf(const SlotPosition& p) { return SlotId{p.frame, p.index}; }
+inline bool SameSlot(const SlotId& a, const SlotPosition& b) { return a.frame == b.frame && a.index == b.index; }
 
 }  // namespace septum
 

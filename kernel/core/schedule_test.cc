@@ -45,8 +45,8 @@ TEST(ScheduleTest, StepsCoverEveryTickOnce) {
 
 TEST(ScheduleTest, SameSlotIsPerFrame) {
   const Span<const tables::SlotRecord> plan(kPlan);
-  EXPECT_TRUE(SameSlot(Locate(plan, 10000, 1), Locate(plan, 10000, 5000)));
-  EXPECT_FALSE(SameSlot(Locate(plan, 10000, 1), Locate(plan, 10000, 10001)));
+  EXPECT_TRUE(SameSlot(IdOf(Locate(plan, 10000, 1)), Locate(plan, 10000, 5000)));
+  EXPECT_FALSE(SameSlot(IdOf(Locate(plan, 10000, 1)), Locate(plan, 10000, 10001)));
 }
 
 TEST(ScheduleTest, ShortPlanHasIdleTail) {
@@ -64,9 +64,9 @@ TEST(ScheduleTest, HugeTimesDoNotOverflow) {
   EXPECT_LE(p.end - now, 10000u);
 }
 
-// NextSlot agrees with Locate at every tick, whichever slot it steps from: the next one in
-// order, a wrap to the next frame, a jump over slots missed, or the idle tail of a short plan.
-TEST(ScheduleTest, NextSlotAgreesWithLocate) {
+// StepTo agrees with Locate at every tick, whichever slot it steps from: the next one in order,
+// a wrap to the next frame, a jump over slots missed, or the idle tail of a short plan.
+TEST(ScheduleTest, StepToAgreesWithLocate) {
   const tables::SlotRecord short_plan[] = {{0, 0, 3000}, {1, 0, 2000}};  // 5000 of a 7000-tick frame
   struct Case {
     Span<const tables::SlotRecord> plan;
@@ -78,14 +78,17 @@ TEST(ScheduleTest, NextSlotAgreesWithLocate) {
       const SlotPosition pos = Locate(c.plan, c.major, from);
       for (uint64_t now = pos.end; now < pos.end + 2 * c.major; now += 250) {
         const SlotPosition want = Locate(c.plan, c.major, now);
-        const SlotPosition got = NextSlot(c.plan, c.major, pos, now);
+        SlotPosition got = pos;
+        StepTo(c.plan, c.major, got, now);
         ASSERT_EQ(got.frame, want.frame) << from << " -> " << now;
         ASSERT_EQ(got.index, want.index) << from << " -> " << now;
         ASSERT_EQ(got.domain, want.domain) << from << " -> " << now;
         ASSERT_EQ(got.end, want.end) << from << " -> " << now;
       }
     }
-    EXPECT_EQ(NextSlot(c.plan, c.major, SlotPosition{}, 1234).end, Locate(c.plan, c.major, 1234).end) << "no slot yet";
+    SlotPosition none;
+    StepTo(c.plan, c.major, none, 1234);
+    EXPECT_EQ(none.end, Locate(c.plan, c.major, 1234).end) << "no slot yet";
   }
 }
 

@@ -30,7 +30,7 @@
 //   Sink Console();  ConsoleSink DomainConsole();  type ConsoleHold (holds the console)
 //
 // Turn() is one step of a CPU — one guest entry and its exit, or one wait for an interrupt —
-// so the host tests interleave CPUs exit by exit; Run() is the kernel's loop of Turns.
+// so the host tests interleave CPUs exit by exit; Run() is the kernel's loop of the same steps.
 #ifndef SEPTUM_KERNEL_CORE_SCHEDULER_H_
 #define SEPTUM_KERNEL_CORE_SCHEDULER_H_
 
@@ -61,8 +61,13 @@ class Scheduler {
   // domain stopped, if it cannot be loaded.
   bool Start(Cpu& cpu, Domain& domain);
 
-  // One step of `cpu`'s plan; false once the run is over (System::run_end_ns).
-  bool Turn(Cpu& cpu);
+  // One step of `cpu`'s plan — one guest entry and its exit within a slot, or what the CPU does
+  // at a slot's start or in an idle slot; false once the run is over (System::run_end_ns).
+  bool Turn(Cpu& cpu) {
+    if (cpu.running == tables::kNoDomain) return SlotTurn(cpu);
+    RunOnce(cpu, system_.domains[cpu.running]);
+    return true;
+  }
 
   // After the last Turn: the slot it was in is counted, and `cpu.done` set.
   void Finish(Cpu& cpu) {
@@ -70,10 +75,12 @@ class Scheduler {
     __atomic_store_n(&cpu.done, true, __ATOMIC_RELEASE);
   }
 
-  // `cpu`'s plan until the end of the run (forever without one).
+  // `cpu`'s plan until the end of the run (forever without one): Turns, with the exits of a
+  // slot's domain in a loop of their own (the path every hypercall takes).
   void Run(Cpu& cpu) {
-    while (Turn(cpu)) {
-    }
+    do {
+      while (cpu.running != tables::kNoDomain) RunOnce(cpu, system_.domains[cpu.running]);
+    } while (SlotTurn(cpu));
     Finish(cpu);
   }
 
@@ -123,14 +130,20 @@ class Scheduler {
   static void GiveUp(const Cpu& cpu, Domain& domain) {
     domain.gave_up = true;
     domain.gave_up_cpu = cpu.index;
-    domain.given_up = cpu.pos;
+    domain.given_up = IdOf(cpu.pos);
   }
 
-  void Step(Cpu& cpu, uint64_t now);
-  SlotUse Claim(Cpu& cpu, uint64_t now);
+  // The paths every hypercall and yield take are inlined into Run's loop (the hypercall
+  // path-length benchmark, bench/hypercall_path.py, counts their instructions); the rare ones
+  // (a slot's start, the lock, a fault) are calls.
+  [[gnu::always_inline]] inline bool SlotTurn(Cpu& cpu);
+  // Out of line: the hypercall path-length benchmark tells a yield at its slot's end by it.
+  [[gnu::noinline]] void Step(Cpu& cpu, uint64_t now);
+  [[gnu::always_inline]] inline SlotUse Claim(Cpu& cpu, uint64_t now);
+  [[gnu::noinline]] SlotUse ClaimLocked(Cpu& cpu, uint32_t d, uint64_t now);
   void BeginRun(Cpu& cpu, Domain& domain);
-  void RunOnce(Cpu& cpu, Domain& domain);
-  void Release(Cpu& cpu, Domain& domain);
+  [[gnu::always_inline]] inline void RunOnce(Cpu& cpu, Domain& domain);
+  [[gnu::always_inline]] inline void Release(Cpu& cpu, Domain& domain);
   void Contain(Cpu& cpu, Domain& domain, const ExitEvent& event);
 
   System& system_;
@@ -161,12 +174,10 @@ bool Scheduler<Platform>::Start(Cpu& cpu, Domain& domain) {
   return true;
 }
 
+// What `cpu` does when it runs no domain: the run's end, the next slot, claiming the slot's
+// domain (then the exits follow, RunOnce), or idling.
 template <class Platform>
-bool Scheduler<Platform>::Turn(Cpu& cpu) {
-  if (cpu.running != tables::kNoDomain) {  // within the slot of the domain it runs
-    RunOnce(cpu, system_.domains[cpu.running]);
-    return true;
-  }
+inline bool Scheduler<Platform>::SlotTurn(Cpu& cpu) {
   const uint64_t now = hw_.NowNs();
   const uint64_t run_end = system_.run_end_ns;
   if (run_end && now >= run_end) return false;
@@ -192,25 +203,25 @@ bool Scheduler<Platform>::Turn(Cpu& cpu) {
     return true;
   }
   BeginRun(cpu, domain);
-  RunOnce(cpu, domain);
   return true;
 }
 
 // The next slot of `cpu`'s plan, from `now`.
 template <class Platform>
 void Scheduler<Platform>::Step(Cpu& cpu, uint64_t now) {
-  if (cpu.end_ns && !cpu.slot_ran) ++cpu.idle_slots;
-  const SlotPosition next = NextSlot(cpu.plan, system_.major_ticks, cpu.pos, now / tables::kTickNs);
-  if (cpu.end_ns == 0 || next.frame != cpu.pos.frame) ++cpu.frames;
-  cpu.pos = next;
-  cpu.end_ns = next.end * tables::kTickNs;
+  const bool first = cpu.end_ns == 0;
+  const uint64_t frame = cpu.pos.frame;
+  if (!first && !cpu.slot_ran) ++cpu.idle_slots;
+  StepTo(cpu.plan, system_.major_ticks, cpu.pos, now / tables::kTickNs);
+  if (first || cpu.pos.frame != frame) ++cpu.frames;
+  cpu.end_ns = cpu.pos.end * tables::kTickNs;
   cpu.slot_ran = false;
 }
 
 // What `cpu` does in its slot: run the slot's domain, load it first (a controller started it),
 // or idle. Claims the domain when it is to run.
 template <class Platform>
-SlotUse Scheduler<Platform>::Claim(Cpu& cpu, uint64_t now) {
+inline SlotUse Scheduler<Platform>::Claim(Cpu& cpu, uint64_t now) {
   const uint32_t d = cpu.pos.domain;
   if (d >= system_.domains.size()) {  // an idle slot: no kick concerns this CPU
     __atomic_store_n(&cpu.idle_in, tables::kNoDomain, __ATOMIC_RELAXED);
@@ -223,6 +234,12 @@ SlotUse Scheduler<Platform>::Claim(Cpu& cpu, uint64_t now) {
     __atomic_store_n(&cpu.idle_in, d, __ATOMIC_RELAXED);
     return SlotUse::kIdle;
   }
+  return ClaimLocked(cpu, d, now);
+}
+
+template <class Platform>
+SlotUse Scheduler<Platform>::ClaimLocked(Cpu& cpu, uint32_t d, uint64_t now) {
+  Domain& domain = system_.domains[d];
   const LockGuard guard(system_.lock);
   SlotUse use = SlotUse::kIdle;
   if (__atomic_load_n(&domain.cpu, __ATOMIC_ACQUIRE) != kNoCpu) {
@@ -262,7 +279,7 @@ void Scheduler<Platform>::BeginRun(Cpu& cpu, Domain& domain) {
 // taken as soon as the host's interrupts open, whatever the exit's reason), so its flag is
 // checked after every exit, not only after interrupt exits.
 template <class Platform>
-void Scheduler<Platform>::RunOnce(Cpu& cpu, Domain& domain) {
+inline void Scheduler<Platform>::RunOnce(Cpu& cpu, Domain& domain) {
   uint32_t irq = 0;
   if (domain.owns_irqs && !hw_.VirtualInterruptPending(domain) && domain.irqs.TakeLowest(&irq)) {
     hw_.SetVirtualInterrupt(domain, static_cast<uint8_t>(hypercall::kGuestIrqVectorBase + irq));
@@ -311,7 +328,7 @@ void Scheduler<Platform>::RunOnce(Cpu& cpu, Domain& domain) {
 // published by the release store before another CPU can claim it (Claim's acquire load); a
 // kick that still finds `running` set is a harmless spurious IPI.
 template <class Platform>
-void Scheduler<Platform>::Release(Cpu& cpu, Domain& domain) {
+inline void Scheduler<Platform>::Release(Cpu& cpu, Domain& domain) {
   if (domain.plans > 1) hw_.LeaveCpu(cpu.index, domain);  // it may run on another CPU next
   __atomic_store_n(&cpu.running, tables::kNoDomain, __ATOMIC_RELAXED);
   __atomic_store_n(&domain.cpu, kNoCpu, __ATOMIC_RELEASE);

@@ -12,7 +12,9 @@ def guest_system_iso(name, policy, run_ms = 0, extra_images = {}, testonly = Tru
         name = name,
         testonly = testonly,
         visibility = visibility,
-        srcs = [policy, ":testguest"] + list(extra_images.keys()),
+        # The kernel is a source, not a tool: the image holds the kernel `bazel build //kernel:septum`
+        # makes (the target configuration), whose symbols the benchmark reads.
+        srcs = [policy, ":testguest", "//kernel:septum"] + list(extra_images.keys()),
         outs = [name + ".iso"],
         cmd = " && ".join([
             "d=$$(mktemp -d)",
@@ -28,7 +30,6 @@ def guest_system_iso(name, policy, run_ms = 0, extra_images = {}, testonly = Tru
             "rm -rf $$d",
         ]),
         tools = [
-            "//kernel:septum",
             "//tools/build:mkiso",
             "//tools/cli:septum",
         ],

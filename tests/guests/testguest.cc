@@ -16,7 +16,8 @@
 //   attack_buffer  passes console_write buffers that cross out of its memory, wrap around
 //                  2^64 and are huge, then carries on as a bystander
 //   bench          for the hypercall path-length benchmark: 20 rounds of time(),
-//                  console_write() of 64 bytes (one line) and yield()
+//                  console_write() of 64 bytes (one line) and yield() at once (a yield in
+//                  the middle of its slot), then a yield timed to land at its slot's end
 //   timekeeper     measures, with time(), the mean gap between the starts of its consecutive
 //                  slots over 10 rounds: a whole major frame when no other slot is handed to it
 //   controller     a control domain: lists the domains its start info says it may control,
@@ -193,6 +194,62 @@ void ChannelReader(const septum::start::StartInfo& start) {
   asm volatile("invlpg (%0)" ::"r"(info.guest) : "memory");
   *reinterpret_cast<volatile uint64_t*>(info.guest) = 0;
   Print("chan_reader: wrote (must not happen)\n");
+}
+
+// The hypercall path-length benchmark's guest (bench/hypercall_path.py, policy
+// tests/guests/policies/bench.policy: its slot is the first 5 ms of every 10 ms frame). Each
+// round calls time(), console_write() of one 64-byte line and yield() at once — a yield in the
+// middle of its slot — and then yields once more, timed to land at its slot's end: its exit a
+// little before the end, so that the kernel, which reads the clock some 200 instructions after
+// the exit, finds the slot over and steps to the next one. The spin is timed by a loop
+// calibrated against time(), from the time() value, which the guest sees some hundred or more
+// instructions after the kernel read it (how many depends on the backend); under QEMU's -icount
+// and in Bochs an instruction takes a fixed time, and the lead sweeps 120 to 960 instructions
+// over the rounds (in an order that spreads the first few), so some yields land in the window
+// whatever the backend's entry costs.
+// The time() calls that serve the aim carry kBenchNotSampled in RDX (time() takes no argument):
+// the benchmark does not single-step those exits, whose stepping in QEMU's gdb stub would move
+// the virtual clock under the aim.
+constexpr uint64_t kBenchFrameNs = 10000000, kBenchSlotNs = 5000000;
+constexpr uint64_t kSlotEndLeadInstructions = 120, kSlotEndLeadStep = 120, kSlotEndLeadSteps = 8;
+constexpr uint64_t kSpinInstructions = 2;  // dec; jnz
+constexpr uint64_t kBenchNotSampled = 0x53455054554d0000;  // bench/hypercall_path.py knows it
+
+void Spin(uint64_t iterations) {
+  if (iterations) asm volatile("1: dec %0; jnz 1b" : "+r"(iterations) : : "cc");
+}
+
+uint64_t Now() { return septum::guest::Hypercall(Number::kTime, 0, 0, kBenchNotSampled).value; }
+
+void Bench() {
+  static const char kLine[65] = "bench: a console_write of exactly sixty-four bytes, one line...\n";
+  static_assert(sizeof(kLine) == 65, "64 bytes and the NUL");
+  // Picoseconds per spin iteration, measured at a slot's start and well inside it (in Bochs an
+  // instruction takes 20 ns: 3 x 30,000 iterations take 3.6 ms): the spins of N and 2N
+  // iterations, each between two time() calls, differ by N iterations and no call's cost.
+  constexpr uint64_t kCalibration = 30000;
+  (void)septum::guest::Yield();
+  const uint64_t t0 = Now();
+  Spin(kCalibration);
+  const uint64_t t1 = Now();
+  Spin(2 * kCalibration);
+  const uint64_t t2 = Now();
+  const uint64_t ps_per_iteration = t2 - t1 > t1 - t0 ? ((t2 - t1) - (t1 - t0)) * 1000 / kCalibration : 0;
+  uint64_t aimed = 0;
+  for (uint64_t round = 0; round < 20; ++round) {
+    septum::guest::Hypercall(Number::kTime);
+    (void)septum::guest::ConsoleWrite(kLine, 64);
+    (void)septum::guest::Yield();
+    const uint64_t lead = kSlotEndLeadInstructions + kSlotEndLeadStep * (round * 3 % kSlotEndLeadSteps);
+    const uint64_t lead_ns = lead * ps_per_iteration / kSpinInstructions / 1000;
+    const uint64_t now = Now();  // at its next slot's start
+    const uint64_t end = now - now % kBenchFrameNs + kBenchSlotNs;
+    if (now % kBenchFrameNs >= kBenchSlotNs || end - now <= lead_ns || ps_per_iteration == 0) continue;
+    Spin((end - now - lead_ns) * 1000 / ps_per_iteration);
+    (void)septum::guest::Yield();
+    ++aimed;
+  }
+  Print("bench done ({} ps per spin iteration; {} yields aimed at a slot's end)\n", ps_per_iteration, aimed);
 }
 
 const char* CallName(Number n) {
@@ -400,14 +457,7 @@ void GuestMain(const septum::start::StartInfo& start) {
     // (TCG runs on host time), but not the average over many frames.
     Print("timekeeper: {} rounds, mean gap between slots {} us\n", kRounds, (last - first) / kRounds / 1000);
   } else if (name == StringView("bench")) {
-    static const char kLine[65] = "bench: a console_write of exactly sixty-four bytes, one line...\n";
-    static_assert(sizeof(kLine) == 65, "64 bytes and the NUL");
-    for (int round = 0; round < 20; ++round) {
-      septum::guest::Hypercall(septum::hypercall::Number::kTime);
-      (void)septum::guest::ConsoleWrite(kLine, 64);
-      (void)septum::guest::Yield();
-    }
-    Print("bench done\n");
+    Bench();
   } else if (name == StringView("controller")) {
     Controller(start);
   } else if (name == StringView("rogue")) {

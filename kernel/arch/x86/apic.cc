@@ -27,6 +27,9 @@ constexpr uint64_t kCalibrationsPerSecond = 100;
 uintptr_t apic_base = 0;
 TscClock clock;
 ClockRates rates;
+// APIC timer counts per nanosecond, in 32.32 fixed point (the timer counts at most 4 GHz): a
+// slot's timer is armed with a multiplication and a shift.
+uint64_t counts_per_ns_32 = 0;
 volatile bool timer_fired[kMaxCpus] = {};
 uint8_t cpu_of_apic[256] = {};  // policy CPU index by local APIC ID
 IrqHandler irq_handler = nullptr;
@@ -70,6 +73,7 @@ void Calibrate() {
   rates.tsc_hz = (tsc1 - tsc0) * kCalibrationsPerSecond;
   rates.apic_timer_hz = uint64_t{apic_elapsed} * kCalibrationsPerSecond;
   clock.tsc_per_us = rates.tsc_hz / 1000000 ? rates.tsc_hz / 1000000 : 1;
+  counts_per_ns_32 = (rates.apic_timer_hz << 32) / 1000000000;
   (void)kPitHz;
 }
 
@@ -98,6 +102,7 @@ ClockRates InterruptsInit() {
   EnableLocalApic();
   Calibrate();
   if (rates.apic_timer_hz == 0 || rates.tsc_hz == 0) SEPTUM_PANIC("the APIC timer or the TSC did not advance during calibration");
+  if (rates.apic_timer_hz >> 32) SEPTUM_PANIC("the APIC timer counts at 4 GHz or more: ArmTimer's fixed point would overflow");
   ApicWrite(kRegLvtTimer, kTimerVector);  // one-shot, unmasked
   StartClock();
   return rates;
@@ -108,9 +113,9 @@ const TscClock& Clock() { return clock; }
 uint64_t NowNs() { return NsAt(clock, ReadTsc()); }
 
 void ArmTimer(uint64_t ns) {
-  constexpr uint64_t kMaxNs = 1000000000;
+  constexpr uint64_t kMaxNs = 1000000000;  // ns * counts_per_ns_32 stays below 2^64 (rate < 4 GHz)
   if (ns > kMaxNs) ns = kMaxNs;
-  uint64_t count = ns * rates.apic_timer_hz / 1000000000;
+  uint64_t count = (ns * counts_per_ns_32) >> 32;
   if (count == 0) count = 1;
   if (count > 0xffffffff) count = 0xffffffff;
   ApicWrite(kRegInitialCount, static_cast<uint32_t>(count));
