@@ -24,6 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "tools/cli/build.h"
 #include "tools/compiler/compile.h"
+#include "tools/compiler/image_facts.h"
 #include <fstream>
 #include "absl/strings/str_join.h"
 
@@ -301,7 +302,8 @@ std::variant<int, Compiled> CompileProven(const std::string& path, bool no_image
   }
   c.blob = *std::move(blob);
   // Translation validation: the bytes, decoded independently, must say what the model says.
-  c.tv = tv::ValidateTables(system, c.blob, no_images ? nullptr : &c.images);
+  const std::vector<tv::ImageFacts> facts = compiler::ToImageFacts(c.images);
+  c.tv = tv::ValidateTables(system, c.blob, no_images ? nullptr : &facts);
   std::cout << "translation validation (Z3 " << proofs::Z3Version() << "):\n";
   for (const proofs::ObligationResult& r : c.tv.results) {
     std::string verdict = proofs::VerdictName(r.verdict);
