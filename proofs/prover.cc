@@ -107,7 +107,7 @@ class Prover {
   // the premise (an address in the first range, not in any range): one satisfiable instance
   // shows the quantified set is not empty, and costs one small query.
   void Vacuity(const z3::expr& premise, const std::string& why, ObligationResult* r) {
-    const Z3Answer a = engine().Decide(premise, /*shared=*/false);
+    const Z3Answer a = engine().Decide([&] { return premise; }, /*shared=*/false);
     r->rlimit += a.rlimit;
     if (a.result != z3::sat) {
       r->vacuous = true;
@@ -119,7 +119,7 @@ class Prover {
   // Returns the address as text ("0x1000"), or "an address" if Z3 gives none.
   std::string Witness(const z3::expr& x, const z3::expr& constraint) {
     std::string w = "an address";
-    engine().Decide(constraint, /*shared=*/false, [&](const z3::model& m) { w = Hex(Value(m, x)); });
+    engine().Decide([&] { return constraint; }, /*shared=*/false, [&](const z3::model& m) { w = Hex(Value(m, x)); });
     return w;
   }
 

@@ -41,14 +41,14 @@ Z3Answer Z3Engine::Check(z3::solver& s, uint64_t baseline) {
   return a;
 }
 
-Z3Answer Z3Engine::Decide(const z3::expr& formula, bool shared, const std::function<void(const z3::model&)>& on_model) {
+Z3Answer Z3Engine::Decide(const std::function<z3::expr()>& build, bool shared, const std::function<void(const z3::model&)>& on_model) {
   if (shared && !shared_) shared_.emplace(NewSolver());
   std::optional<z3::solver> own;
   if (!shared) own.emplace(NewSolver());
   z3::solver& s = shared ? *shared_ : *own;
   const uint64_t baseline = shared ? RlimitCount(s) : 0;
   if (shared) s.push();
-  s.add(formula);
+  s.add(build());
   const Z3Answer a = Check(s, baseline);
   if (a.result == z3::sat && on_model) on_model(s.get_model());
   if (shared) s.pop();

@@ -17,14 +17,11 @@ const TvEntry kRecordsEntry = {
 
 namespace {
 
-// The model's hypercall groups as ABI bits (mapped bit by bit, not assumed equal).
+// The model's hypercall groups as ABI bits.
 uint32_t AbiHypercalls(uint8_t groups) {
-  const std::pair<uint8_t, uint32_t> kMap[] = {{policy::kHcConsole, tables::kGroupConsole}, {policy::kHcYield, tables::kGroupYield},
-                                               {policy::kHcTime, tables::kGroupTime},       {policy::kHcChannel, tables::kGroupChannel},
-                                               {policy::kHcControl, tables::kGroupControl}};
-  uint32_t out = 0;
-  for (auto [m, a] : kMap) out |= (groups & m) ? a : 0;
-  return out;
+  return AbiBits(groups, {{policy::kHcConsole, tables::kGroupConsole}, {policy::kHcYield, tables::kGroupYield},
+                          {policy::kHcTime, tables::kGroupTime}, {policy::kHcChannel, tables::kGroupChannel},
+                          {policy::kHcControl, tables::kGroupControl}});
 }
 
 }  // namespace

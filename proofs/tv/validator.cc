@@ -55,7 +55,7 @@ const TvSession::State::Answer& Decide(TvSession::State& z, const std::string& k
   z3::expr_vector x(c);
   for (size_t i = 0; i < vars; ++i) x.push_back(c.int_const(absl::StrCat("x", i).c_str()));
   TvSession::State::Answer a;
-  a.check = z.engine.Decide(build(x), size <= kSmallQuery, [&](const z3::model& m) {
+  a.check = z.engine.Decide([&] { return build(x); }, size <= kSmallQuery, [&](const z3::model& m) {
     for (size_t i = 0; i < vars; ++i) {
       uint64_t v = 0;
       m.eval(x[i], true).is_numeral_u64(v);
@@ -115,13 +115,16 @@ std::string Name(const uint8_t* field, size_t n) {
   return std::string(reinterpret_cast<const char*>(field), strnlen(reinterpret_cast<const char*>(field), n));
 }
 
-uint32_t AbiRights(uint8_t rights) {
-  const std::pair<uint8_t, uint32_t> kMap[] = {{policy::kRightStart, tables::kRightStart}, {policy::kRightStop, tables::kRightStop},
-                                               {policy::kRightPause, tables::kRightPause}, {policy::kRightResume, tables::kRightResume},
-                                               {policy::kRightQuery, tables::kRightQuery}};
+uint32_t AbiBits(uint8_t model, std::initializer_list<std::pair<uint8_t, uint32_t>> map) {
   uint32_t out = 0;
-  for (auto [m, a] : kMap) out |= (rights & m) ? a : 0;
+  for (auto [m, a] : map) out |= (model & m) ? a : 0;
   return out;
+}
+
+uint32_t AbiRights(uint8_t rights) {
+  return AbiBits(rights, {{policy::kRightStart, tables::kRightStart}, {policy::kRightStop, tables::kRightStop},
+                          {policy::kRightPause, tables::kRightPause}, {policy::kRightResume, tables::kRightResume},
+                          {policy::kRightQuery, tables::kRightQuery}});
 }
 
 Validator::Validator(const policy::System& s, const std::vector<uint8_t>& blob, const std::vector<ImageFacts>* images, TvSession::State* z,

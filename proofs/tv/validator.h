@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -99,7 +100,10 @@ bool AllZero(const T& field) {
   return std::all_of(p, p + sizeof(T), [](uint8_t b) { return b == 0; });
 }
 
-// The model's control rights as ABI bits (mapped bit by bit, not assumed equal).
+// The model's bits as ABI bits through `map` (model bit, ABI bit): mapped bit by bit, not
+// assumed equal.
+uint32_t AbiBits(uint8_t model, std::initializer_list<std::pair<uint8_t, uint32_t>> map);
+// The model's control rights as ABI bits.
 uint32_t AbiRights(uint8_t rights);
 
 class Validator {
