@@ -32,11 +32,17 @@ size_t TvSession::queries() const { return state_->memo.size(); }
 
 namespace {
 
+// A query's memo key: its kind and every field of its items. Fields, not the items' bytes: an
+// Item has padding, whose bytes are indeterminate, and keys that differ in them would miss the
+// memo at random (answers, and so witnesses and rlimit counts, would vary from run to run).
 std::string Key(const char* kind, const std::vector<Item>& a, const std::vector<Item>& b) {
   std::string k = kind;
   for (const auto* v : {&a, &b}) {
     absl::StrAppend(&k, "|", v->size(), ":");
-    k.append(reinterpret_cast<const char*>(v->data()), v->size() * sizeof(Item));
+    for (const Item& it : *v) {
+      const uint64_t fields[4] = {it.lo, it.size, it.offset, it.attr};
+      k.append(reinterpret_cast<const char*>(fields), sizeof(fields));
+    }
   }
   return k;
 }
