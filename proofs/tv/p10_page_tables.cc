@@ -10,9 +10,7 @@ namespace septum::tv {
 
 const TvEntry kPageTablesEntry = {
     TvObligation::kPageTables,
-    {"P10-page-tables",
-     "For every domain and guest-physical address, the NPT and EPT decoded from the blob give exactly the policy's frame and access, and nothing where the policy maps nothing.",
-     "Hyperkernel pgwalk corollary; Muen generator bugs found by Haque et al. 2020"}};
+    {"P10-page-tables", "For every domain and guest-physical address, the NPT and EPT decoded from the blob give exactly the policy's frame and access, and nothing where the policy maps nothing.", "Hyperkernel pgwalk corollary; Muen generator bugs found by Haque et al. 2020"}};
 
 void Validator::PageTables(ObligationResult* r) {
   walks_.assign(records_.size(), {});

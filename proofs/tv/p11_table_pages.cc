@@ -10,9 +10,7 @@ namespace septum::tv {
 
 const TvEntry kTablePagesEntry = {
     TvObligation::kTablePages,
-    {"P11-table-pages",
-     "Every table page is reached from exactly one slot, none is left over, and no domain or device maps kernel memory or any byte of the tables.",
-     "Hyperkernel isolation lemma"}};
+    {"P11-table-pages", "Every table page is reached from exactly one slot, none is left over, and no domain or device maps kernel memory or any byte of the tables.", "Hyperkernel isolation lemma"}};
 
 void Validator::TablePages(ObligationResult* r) {
   // Every table page (nested and IOMMU) is reached from exactly one slot across the blob,

@@ -12,9 +12,7 @@ namespace septum::tv {
 
 const TvEntry kIoMsrBitmapsEntry = {
     TvObligation::kIoMsrBitmaps,
-    {"P12-io-msr-bitmaps",
-     "For every domain and I/O port, the IOPM and I/O-bitmap bit passes iff the domain owns the port; MSR bitmaps pass exactly the whitelist.",
-     "Muen IOBM/MSRBM, MSR.Check_Whitelist"}};
+    {"P12-io-msr-bitmaps", "For every domain and I/O port, the IOPM and I/O-bitmap bit passes iff the domain owns the port; MSR bitmaps pass exactly the whitelist.", "Muen IOBM/MSRBM, MSR.Check_Whitelist"}};
 
 namespace {
 

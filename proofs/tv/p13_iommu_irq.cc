@@ -13,9 +13,7 @@ namespace septum::tv {
 
 const TvEntry kIommuIrqEntry = {
     TvObligation::kIommuIrq,
-    {"P13-iommu-irq",
-     "For every PCI device ID, the AMD-Vi and VT-d tables translate exactly the DMA devices, each to its owner's memory only, and block the rest; every IRQ route names the device's owner.",
-     "Hyperkernel iommu and intremap lemmas; Muen Device_Domains"}};
+    {"P13-iommu-irq", "For every PCI device ID, the AMD-Vi and VT-d tables translate exactly the DMA devices, each to its owner's memory only, and block the rest; every IRQ route names the device's owner.", "Hyperkernel iommu and intremap lemmas; Muen Device_Domains"}};
 
 void Validator::IommuIrq(ObligationResult* r) {
   IrqRoutes(r);

@@ -11,9 +11,7 @@ namespace septum::tv {
 
 const TvEntry kRecordsEntry = {
     TvObligation::kRecords,
-    {"P14-records",
-     "The domain records, hypercall permissions, control-rights matrix, channel table, device table, schedule plan and load segments in the blob equal the model, and unused bytes are zero.",
-     "seL4 capDL loader correspondence; Muen policy compilation"}};
+    {"P14-records", "The domain records, hypercall permissions, control-rights matrix, channel table, device table, schedule plan and load segments in the blob equal the model, and unused bytes are zero.", "seL4 capDL loader correspondence; Muen policy compilation"}};
 
 namespace {
 

@@ -8,8 +8,7 @@ namespace septum::tv {
 
 const TvEntry kVacuityEntry = {
     TvObligation::kVacuity,
-    {"P15-vacuity", "The premises of P10-P14 are satisfiable: every domain with memory has a non-empty decoded address space.",
-     "Hyperkernel _check_initial"}};
+    {"P15-vacuity", "The premises of P10-P14 are satisfiable: every domain with memory has a non-empty decoded address space.", "Hyperkernel _check_initial"}};
 
 void Validator::Vacuity(ObligationResult* r) {
   // The sets the obligations quantify over are not empty where the policy says they are not.

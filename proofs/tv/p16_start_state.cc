@@ -16,9 +16,7 @@ namespace septum::tv {
 
 const TvEntry kStartStateEntry = {
     TvObligation::kStartState,
-    {"P16-start-state",
-     "Every PV domain's start block lies in one of its writable RAM regions, clear of its image; its start info (identity, ranges, control targets and rights) equals the policy's facts and its guest page tables identity-map exactly the domain's ranges with the policy's access; HVM domains have none.",
-     "Xen PVH start info; seL4 bootinfo"}};
+    {"P16-start-state", "Every PV domain's start block lies in one of its writable RAM regions, clear of its image; its start info (identity, ranges, control targets and rights) equals the policy's facts and its guest page tables identity-map exactly the domain's ranges with the policy's access; HVM domains have none.", "Xen PVH start info; seL4 bootinfo"}};
 
 namespace {
 
