@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "policy/flows.h"
+#include "proofs/z3_engine.h"
 
 namespace septum::proofs {
 namespace {
@@ -37,7 +38,7 @@ class Prover {
  public:
   Prover(const System& sys, const ProverOptions& options) : sys_(sys), options_(options) {
     // Small systems share one context (creating one costs about as much as proving a small
-    // policy); large ones get a fresh context per obligation (see ctx_).
+    // policy); large ones get a fresh context per obligation (see engine_).
     fresh_context_per_obligation_ = sys.regions.size() + sys.channels.size() + sys.devices.size() > 1000;
   }
 
@@ -56,30 +57,15 @@ class Prover {
     r.info = &Catalogue()[i];
     r.verdict = Verdict::kProven;
     const auto start = std::chrono::steady_clock::now();
-    if (!ctx_) ctx_ = std::make_unique<z3::context>();
+    if (!engine_) engine_ = std::make_unique<Z3Engine>(Z3Limits{options_.rlimit, options_.seed});
     (this->*kFns[i])(&r);
-    if (fresh_context_per_obligation_) ctx_.reset();
+    if (fresh_context_per_obligation_) engine_.reset();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
   }
 
  private:
-  // ---- Z3 plumbing ----
-  z3::solver NewSolver() {
-    z3::solver s(ctx(), "QF_LIA");  // every encoding is linear integer arithmetic over booleans
-    z3::params p(ctx());
-    p.set("rlimit", static_cast<unsigned>(std::min<uint64_t>(options_.rlimit, 0xffffffffu)));
-    p.set("random_seed", options_.seed);
-    s.set(p);
-    return s;
-  }
-  static uint64_t RlimitUsed(const z3::solver& s) {
-    const z3::stats st = s.statistics();
-    for (unsigned i = 0; i < st.size(); ++i) {
-      if (st.key(i) == "rlimit count") return static_cast<uint64_t>(st.is_uint(i) ? st.uint_value(i) : st.double_value(i));
-    }
-    return 0;
-  }
+  // ---- Z3 plumbing (solvers, checks and their cost: z3_engine.h) ----
   // Addresses, ports, IRQs and keys are mathematical integers: no wrapping, so a range ending at
   // 2^64 needs no special case, and Z3 decides the interval constraints by bound propagation
   // instead of bit-blasting an adder per range (PROOFS.md: encodings that scale).
@@ -98,18 +84,11 @@ class Prover {
   void RefuteAll(std::vector<Disjunct> ds, ObligationResult* r, size_t cap = kMaxCounterexamples) {
     // Once `cap` counterexamples are shown the obligation has failed; the rest is not searched.
     while (!ds.empty() && r->counterexamples.size() < cap) {
-      z3::solver s = NewSolver();
+      z3::solver s = engine().NewSolver();
       std::vector<z3::expr> fs;
       for (const Disjunct& d : ds) fs.push_back(d.formula);
       s.add(Any(fs));
-      const z3::check_result res = s.check();
-      r->rlimit += RlimitUsed(s);
-      if (res == z3::unsat) return;
-      if (res == z3::unknown) {
-        r->verdict = Verdict::kUnknown;
-        r->unknown_reason = s.reason_unknown();
-        return;
-      }
+      if (!Charge(engine().Check(s), r)) return;  // refuted, or undecided
       r->verdict = Verdict::kFailed;
       const z3::model m = s.get_model();
       size_t hit = ds.size();
@@ -128,11 +107,9 @@ class Prover {
   // the premise (an address in the first range, not in any range): one satisfiable instance
   // shows the quantified set is not empty, and costs one small query.
   void Vacuity(const z3::expr& premise, const std::string& why, ObligationResult* r) {
-    z3::solver s = NewSolver();
-    s.add(premise);
-    const z3::check_result res = s.check();
-    r->rlimit += RlimitUsed(s);
-    if (res != z3::sat) {
+    const Z3Answer a = engine().Decide([&] { return premise; }, /*shared=*/false);
+    r->rlimit += a.rlimit;
+    if (a.result != z3::sat) {
       r->vacuous = true;
       r->vacuity_note = why;
     }
@@ -141,10 +118,9 @@ class Prover {
   // A concrete value of x satisfying `constraint` (a symbolic witness for a failed fact).
   // Returns the address as text ("0x1000"), or "an address" if Z3 gives none.
   std::string Witness(const z3::expr& x, const z3::expr& constraint) {
-    z3::solver s = NewSolver();
-    s.add(constraint);
-    if (s.check() != z3::sat) return "an address";
-    return Hex(Value(s.get_model(), x));
+    std::string w = "an address";
+    engine().Decide([&] { return constraint; }, /*shared=*/false, [&](const z3::model& m) { w = Hex(Value(m, x)); });
+    return w;
   }
 
   uint64_t Value(const z3::model& m, const z3::expr& x) {
@@ -648,7 +624,7 @@ class Prover {
       }
       std::vector<std::vector<size_t>> in(n);
       for (size_t e = 0; e < edges.size(); ++e) in[edges[e].to].push_back(e);
-      z3::solver s = NewSolver();
+      z3::solver s = engine().NewSolver();
       for (size_t d = 0; d < n; ++d) {
         std::vector<z3::expr> why;
         if (from[d]) why.push_back(ctx().bool_val(true));
@@ -660,14 +636,7 @@ class Prover {
         if (to[edges[e].to]) goal.push_back(reach[edges[e].from]);
       }
       s.add(Any(goal));
-      const z3::check_result res = s.check();
-      r->rlimit += RlimitUsed(s);
-      if (res == z3::unknown) {
-        r->verdict = Verdict::kUnknown;
-        r->unknown_reason = s.reason_unknown();
-        continue;
-      }
-      if (res == z3::unsat) continue;
+      if (!Charge(engine().Check(s), r)) continue;  // no path, or undecided
       r->verdict = Verdict::kFailed;
       if (r->counterexamples.size() >= kMaxCounterexamples) continue;
       // Read the path back from the model: a final edge into a target, then predecessors with
@@ -712,27 +681,26 @@ class Prover {
     Vacuity(ctx().bool_val(premise), "no flow assertions", r);
   }
 
-  z3::context& ctx() { return *ctx_; }
+  Z3Engine& engine() { return *engine_; }
+  z3::context& ctx() { return engine_->ctx(); }
 
   const System& sys_;
   const ProverOptions& options_;
   // A fresh context per obligation: Z3's context teardown grows faster than linearly with the
   // number of terms it holds (measured: 0.2 s at 1,024 domains, 3.9 s at 4,096 with one shared
-  // context), so each obligation's terms are freed with its own small context.
-  std::unique_ptr<z3::context> ctx_;
+  // context), so each obligation's terms are freed with its own small context (engine).
+  std::unique_ptr<Z3Engine> engine_;
   bool fresh_context_per_obligation_ = false;
 };
 
 }  // namespace
 
 std::vector<ObligationResult> ProveAll(const policy::System& system, const ProverOptions& options) {
-  z3::set_param("parallel.enable", false);
   Prover p(system, options);
   return p.Run();
 }
 
 ObligationResult ProveOne(const policy::System& system, size_t index, const ProverOptions& options) {
-  z3::set_param("parallel.enable", false);
   Prover p(system, options);
   return p.RunOne(index);
 }

@@ -9,10 +9,11 @@
 // integers (QF_LIA), so nothing wraps at 2^64. A `no flow` assertion is proven with a
 // certificate (the set reached from its source, which Z3 checks is closed and excludes the
 // target); when the certificate fails, Z3 searches the path itself with ranked reachability.
-// Every query runs in a fresh solver with a resource limit (`rlimit`) and a fixed seed, so
-// verdicts and witnesses are deterministic, and `unknown` is a failure (Verdict::kUnknown),
-// never a pass. The sorting and grouping done in C++ is cross-checked by the independent
-// checker (independent.h) in the tests.
+// Every query runs in a fresh solver of a Z3Engine (z3_engine.h, shared with the translation
+// validation) with a resource limit (`rlimit`) and a fixed seed, so verdicts and witnesses
+// are deterministic, and `unknown` is a failure (Verdict::kUnknown), never a pass. The
+// sorting and grouping done in C++ is cross-checked by the independent checker
+// (independent.h) in the tests.
 #ifndef SEPTUM_PROOFS_PROVER_H_
 #define SEPTUM_PROOFS_PROVER_H_
 

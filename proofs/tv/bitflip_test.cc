@@ -31,6 +31,7 @@
 #include "proofs/tv/validate.h"
 #include "tools/compiler/blob_writer.h"
 #include "tools/compiler/compile.h"
+#include "tools/compiler/image_facts.h"
 #include "tools/compiler/testing/test_images.h"
 
 namespace septum::tv {
@@ -69,9 +70,10 @@ std::string Where(const BlobReader& reader, uint64_t offset) {
 TEST(BitFlipTest, EveryFlipIsRejectedOrHarmless) {
   const Demo demo = Build();
   const policy::System& s = *demo.out.system;
+  const std::vector<ImageFacts> images = compiler::ToImageFacts(demo.images);
   {
     TvSession session;
-    const TvOutcome base = ValidateTables(s, demo.blob, &demo.images, &session);
+    const TvOutcome base = ValidateTables(s, demo.blob, &images, &session);
     ASSERT_TRUE(base.ok());
     ASSERT_EQ(base.coverage.covered, base.coverage.bytes);
   }
@@ -142,7 +144,7 @@ TEST(BitFlipTest, EveryFlipIsRejectedOrHarmless) {
       std::vector<uint8_t> flipped = demo.blob;
       flipped[byte] ^= static_cast<uint8_t>(1u << (bits[i] % 8));
       compiler::Reseal(&flipped);
-      const TvOutcome o = ValidateTables(s, flipped, &demo.images, &session, fast);
+      const TvOutcome o = ValidateTables(s, flipped, &images, &session, fast);
       if (std::any_of(o.results.begin(), o.results.end(), [](const proofs::ObligationResult& r) { return r.verdict == proofs::Verdict::kUnknown; })) {
         ++undecided;  // Z3 gave no answer: neither a rejection nor a proof
       } else if (!o.ok()) {
@@ -172,8 +174,9 @@ TEST(BitFlipTest, EveryFlipIsRejectedOrHarmless) {
 TEST(BitFlipTest, BrokenContainersGiveCleanErrors) {
   const Demo demo = Build();
   const policy::System& s = *demo.out.system;
+  const std::vector<ImageFacts> images = compiler::ToImageFacts(demo.images);
   auto expect_refused = [&](std::vector<uint8_t> blob, const char* reason) {
-    const TvOutcome o = ValidateTables(s, blob, &demo.images);
+    const TvOutcome o = ValidateTables(s, blob, &images);
     EXPECT_FALSE(o.ok()) << reason;
     ASSERT_FALSE(o.results[0].counterexamples.empty()) << reason;
     EXPECT_NE(o.results[0].counterexamples[0].message.find(reason), std::string::npos) << o.results[0].counterexamples[0].message;

@@ -1,5 +1,5 @@
 // proofs/tv/validate.h — translation validation: Z3 proves that the bytes of a compiled blob
-// say exactly what the model says (PROOFS.md obligations 10-15).
+// say exactly what the model says (PROOFS.md obligations 10-16).
 //
 // Nothing here reads the compiler's data structures: what the blob must say is derived from
 // the model again; the blob is decoded from its bytes by the page-table walker, the bitmap and
@@ -10,6 +10,10 @@
 //
 // Coverage: every byte the validator decodes and checks is marked; the report names each
 // section's share and what is left (the goal, met by the compiler's blobs, is every byte).
+//
+// The code: validator.h/.cc hold the core (the queries, the expected model, the order the
+// obligations run in, the coverage); each obligation group has its own file, p10_*.cc to
+// p16_*.cc, beside its catalogue entry. Z3 is set up by proofs/z3_engine.h, as for P01-P09.
 #ifndef SEPTUM_PROOFS_TV_VALIDATE_H_
 #define SEPTUM_PROOFS_TV_VALIDATE_H_
 
@@ -20,11 +24,11 @@
 
 #include "policy/model.h"
 #include "proofs/obligations.h"
-#include "tools/compiler/image.h"
+#include "proofs/tv/image_facts.h"
 
 namespace septum::tv {
 
-// The translation-validation obligations P10-P15, in order.
+// The translation-validation obligations P10-P16, in order.
 const std::vector<proofs::ObligationInfo>& TvCatalogue();
 
 struct CoveragePart {
@@ -46,8 +50,9 @@ struct TvOutcome {
   bool ok() const;  // every obligation proven
 };
 
-// Reusable Z3 state for validating many blobs of one model (the mutation test): one context,
-// and a memo of queries already decided (each query is a pure function of its inputs).
+// Reusable Z3 state for validating many blobs of one model (the bit-flip test): one Z3 engine
+// (one context), and a memo of queries already decided (each query is a pure function of its
+// inputs).
 class TvSession {
  public:
   TvSession();
@@ -66,10 +71,10 @@ struct TvOptions {
   bool stop_at_first_failure = false;
 };
 
-// `images`: the domains' images in model order, or nullptr for a blob built without images
-// (which must say so). `session` may be nullptr.
+// `images`: the facts of the domains' images in model order, or nullptr for a blob built
+// without images (which must say so). `session` may be nullptr.
 TvOutcome ValidateTables(const policy::System& system, const std::vector<uint8_t>& blob,
-                         const std::vector<compiler::Image>* images, TvSession* session = nullptr,
+                         const std::vector<ImageFacts>* images, TvSession* session = nullptr,
                          const TvOptions& options = {});
 
 // The coverage as a table, one line per part, then the total.

@@ -5,6 +5,7 @@
 
 #include "proofs/prover.h"
 #include "tools/compiler/compile.h"
+#include "tools/compiler/image_facts.h"
 
 namespace septum::cli {
 
@@ -58,8 +59,10 @@ Compiled CompileProven(const policy::System& system, bool with_images) {
   }
   c.blob = *std::move(blob);
   // Translation validation: the bytes, decoded independently, must say what the model says.
-  // (The one call of ValidateTables in the tools.)
-  c.validation = tv::ValidateTables(system, c.blob, images);
+  // (The one call of ValidateTables in the tools; it reads the images' facts, not the
+  // compiler's types.)
+  const std::vector<tv::ImageFacts> facts = compiler::ToImageFacts(c.images);
+  c.validation = tv::ValidateTables(system, c.blob, with_images ? &facts : nullptr);
   if (!c.validation.ok()) c.failure = Compiled::Failure::kValidation;
   return c;
 }

@@ -17,6 +17,7 @@
 #include "proofs/tv/validate.h"
 #include "proofs/tv/walk.h"
 #include "tools/compiler/blob_writer.h"
+#include "tools/compiler/image_facts.h"
 #include "tools/compiler/testing/test_images.h"
 
 namespace septum::compiler {
@@ -108,7 +109,8 @@ testing::CompiledWithImages MakeDemo() {
 
 TEST(CompileTest, ImagesBecomeSegmentsInsideTheDomain) {
   const testing::CompiledWithImages d = MakeDemo();
-  const tv::TvOutcome v = tv::ValidateTables(*d.out.system, d.blob, &d.images);
+  const std::vector<tv::ImageFacts> facts = ToImageFacts(d.images);
+  const tv::TvOutcome v = tv::ValidateTables(*d.out.system, d.blob, &facts);
   EXPECT_TRUE(v.ok()) << Failures(v);
   EXPECT_EQ(v.coverage.covered, v.coverage.bytes) << tv::CoverageText(v.coverage);
   const std::string dump = *tv::DumpBlob(d.blob);
@@ -126,7 +128,8 @@ TEST(CompileTest, ImagesBecomeSegmentsInsideTheDomain) {
   // A changed image is caught by the validator (its digest and segments are in the blob).
   bad = d.images;
   bad[1].sha256[0] ^= 1;
-  EXPECT_FALSE(tv::ValidateTables(*d.out.system, d.blob, &bad).ok());
+  const std::vector<tv::ImageFacts> bad_facts = ToImageFacts(bad);
+  EXPECT_FALSE(tv::ValidateTables(*d.out.system, d.blob, &bad_facts).ok());
 }
 
 // Flips one bit, then reseals the blob (so only the validator, not the hash, can object).
