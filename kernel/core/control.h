@@ -8,7 +8,7 @@
 // write — refusals counted as failed.
 // PerformControl changes the target's run-time state and kicks the target's CPU (System::Kick);
 // starting is
-// left to the run loop (DomainStatus::kStarting: the target's CPU zeroes its memory and loads
+// left to the scheduler (DomainStatus::kStarting: the target's CPU zeroes its memory and loads
 // its image in its next slot). A denied call changes nothing but the caller's `denied`
 // counter. HandleControl holds system.lock throughout. Host-tested (control_test).
 #ifndef SEPTUM_KERNEL_CORE_CONTROL_H_

@@ -1,5 +1,5 @@
 // kernel/core/dispatch_test.cc — the exit dispatcher: what each exit does to the guest's
-// registers, the domain's counters and the run loop.
+// registers, the domain's counters and the scheduler.
 #include "kernel/core/dispatch.h"
 
 #include <gtest/gtest.h>

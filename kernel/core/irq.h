@@ -8,7 +8,7 @@
 // route names the owner, the translation validator proves the routes equal the policy (P13).
 //
 // irq_ack(irq) is decoded here: only a domain owning a route of that IRQ may make it; the
-// kernel then unmasks the line (SystemView::ack). Pure: host-tested (irq_test).
+// kernel then unmasks the line (AckRoute, kernel/core/system.h). Pure: host-tested (irq_test).
 #ifndef SEPTUM_KERNEL_CORE_IRQ_H_
 #define SEPTUM_KERNEL_CORE_IRQ_H_
 

@@ -30,10 +30,10 @@ struct ClockRates {
 };
 
 // Sets up the PICs, the local APIC and the clock; returns the measured rates. Interrupts stay
-// disabled (IF = 0) until the run loop opens a window for them.
+// disabled (IF = 0) until the scheduler opens a window for them.
 ClockRates InterruptsInit();
 
-// Restarts the clock at 0 (the run loop does when the schedule starts).
+// Restarts the clock at 0 (the bootstrap CPU does when the schedule starts).
 void StartClock();
 // The clock: TSC counts per microsecond and the TSC at 0.
 const TscClock& Clock();
@@ -41,11 +41,11 @@ const TscClock& Clock();
 uint64_t NowNs();
 
 // One timer interrupt `ns` from now (at least 1 APIC count; at most about a second later —
-// the run loop re-arms).
+// the scheduler re-arms).
 void ArmTimer(uint64_t ns);
 
 // Whether the timer interrupt of CPU `cpu` (this one: CpuIndex()) came since the last call,
-// and clears the flag. The run loop passes its own index (no APIC read on the exit path).
+// and clears the flag. The scheduler passes its own index (no APIC read on the exit path).
 bool TakeTimerFired(uint32_t cpu);
 
 // Enables this CPU's local APIC (an application processor, after InterruptsInit ran on the
@@ -67,7 +67,7 @@ void SendIpi(uint32_t apic_id, uint8_t vector);
 void DelayUs(uint64_t us);
 
 // Called for a device IRQ's vector (kFirstIrqVector .. kLastIrqVector, kernel/abi/tables.h)
-// on the CPU it arrived at, with interrupts disabled, before the EOI. Set by the run loop.
+// on the CPU it arrived at, with interrupts disabled, before the EOI. Set by the IRQ setup (kernel/boot/irqs).
 using IrqHandler = void (*)(uint32_t cpu, uint32_t vector);
 void SetIrqHandler(IrqHandler handler);
 

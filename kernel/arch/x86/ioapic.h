@@ -1,9 +1,9 @@
 // kernel/arch/x86/ioapic.h — the I/O APICs (Intel 82093AA datasheet; ACPI MADT entries) and
 // PCI configuration space (mechanism #1, ports 0xcf8 / 0xcfc: PCI Local Bus Spec 3.0 §3.2.2.3.2).
 //
-// Every redirection entry starts masked; the run loop programs one per routed IRQ (vector and
-// destination CPU from the tables, trigger and polarity from ACPI) and masks / unmasks
-// level-triggered lines around their delivery to the owner. Register accesses of one I/O APIC
+// Every redirection entry starts masked; the IRQ setup (kernel/boot/irqs) programs one per
+// routed IRQ (vector and destination CPU from the tables, trigger and polarity from ACPI), and
+// kernel/core masks / unmasks level-triggered lines around their delivery to the owner. Register accesses of one I/O APIC
 // (index, then data) are serialized by a lock: the CPUs share the chips.
 #ifndef SEPTUM_KERNEL_ARCH_X86_IOAPIC_H_
 #define SEPTUM_KERNEL_ARCH_X86_IOAPIC_H_

@@ -360,7 +360,7 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
       e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
       break;
     case VmxExit::EXTERNAL_INTERRUPT:
-    case VmxExit::PREEMPTION_TIMER:  // its slot is over (the run loop reads the clock)
+    case VmxExit::PREEMPTION_TIMER:  // its slot is over (the scheduler reads the clock)
     case VmxExit::INTERRUPT_WINDOW:  // the guest can take its interrupt now: the next entry injects it
       e.kind = ExitKind::kInterrupt;
       break;

@@ -4,7 +4,7 @@
 // backend ran. Nothing here decides what an exit means: kernel/core/dispatch does. Mirrors
 // kernel/arch/x86/svm/svm.h.
 //
-// A VMCS is current on at most one CPU at a time: the run loop claims a domain on one CPU, and
+// A VMCS is current on at most one CPU at a time: the scheduler claims a domain on one CPU, and
 // a domain that may run on another CPU next is VMCLEARed by the CPU leaving it (Leave), so the
 // next CPU VMPTRLDs and VMLAUNCHes it afresh. InitGuest leaves it cleared too (it may be built
 // on the bootstrap CPU and run on another).
