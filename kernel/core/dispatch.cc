@@ -74,7 +74,7 @@ ExitAction Dispatch(const ExitEvent& event, Domain& domain, const HypercallEnvir
       return result.yielded ? ExitAction::kEndSlot : ExitAction::kResume;
     }
     case ExitKind::kCpuid: {
-      const CpuidRegs r = GuestCpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx), event.host_cpuid);
+      const CpuidRegs r = GuestCpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx), HostCpuid(event));
       regs.rax = r.eax;
       regs.rbx = r.ebx;
       regs.rcx = r.ecx;
@@ -102,7 +102,7 @@ void DescribeFault(Sink sink, StringView domain, const ExitEvent& e, const Guest
       Format(sink, "nested page fault {} guest-physical {:#x}: not granted by its tables", AccessWord(e.info), e.address);
       break;
     case ExitKind::kIo:
-      Format(sink, "I/O port {:#x} ({}): the domain does not own it", e.address, e.info ? "in" : "out");
+      Format(sink, "I/O port {:#x} ({}): the domain does not own it", e.address, (e.info & kIoIn) ? "in" : "out");
       break;
     case ExitKind::kMsr:
       Format(sink, "MSR {:#x} ({}): not passed through to the domain", e.address, e.info ? "write" : "read");

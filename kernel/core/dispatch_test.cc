@@ -101,7 +101,7 @@ TEST(DispatchTest, EverythingElseIsAFault) {
 TEST(DispatchTest, CpuidHidesVirtualizationAndShowsSeptum) {
   Fixture f(0);
   ExitEvent e = Event(ExitKind::kCpuid, 2);
-  e.host_cpuid = CpuidRegs{1, 2, 0xffffffff & ~(1u << 31), 4};
+  SetHostCpuid(e, CpuidRegs{1, 2, 0xffffffff & ~(1u << 31), 4});
   f.domain.regs.rax = 1;
   EXPECT_EQ(Dispatch(e, f.domain, f.env), ExitAction::kResume);
   EXPECT_EQ(f.domain.regs.rcx & (1u << 5), 0u);

@@ -39,17 +39,39 @@ enum class ExitKind : uint8_t {
   kOther,         // any other intercepted instruction (VMRUN, VMLOAD, STGI, MONITOR, ...)
 };
 
+// kIo's `info`: the direction, the access width and the string / REP forms (SVM EXITINFO1,
+// VMX exit qualification, decoded into the same bits).
+inline constexpr uint64_t kIoIn = 1u << 0;       // IN / INS (else OUT / OUTS)
+inline constexpr uint64_t kIoString = 1u << 1;   // INS / OUTS
+inline constexpr uint64_t kIoRep = 1u << 2;      // with a REP prefix
+inline constexpr uint32_t kIoSizeShift = 8;      // bits 15:8: bytes moved, 1, 2 or 4
+inline constexpr uint32_t IoSize(uint64_t info) { return (info >> kIoSizeShift) & 0xff; }
+
 struct ExitEvent {
   ExitKind kind = ExitKind::kOther;
-  uint8_t instruction_length = 0;  // bytes to skip for kHypercall, kCpuid, kHlt (the backend knows)
+  // Bytes to skip to the next instruction for kHypercall, kCpuid, kHlt, kIo, kMsr (the backend
+  // knows; 0 where it does not).
+  uint8_t instruction_length = 0;
   uint64_t raw = 0;                // the backend's exit code, for the log
-  // kNestedFault: guest-physical address; kIo: port; kMsr: MSR index; kException: vector.
+  // kNestedFault: guest-physical address; kIo: port; kMsr: MSR index; kException: vector;
+  // kCpuid: the host's EBX:EAX for the guest's leaf and subleaf (HostCpuid).
   uint64_t address = 0;
-  // kNestedFault: paging::Access bits of the attempted access; kIo: 1 = IN, 0 = OUT;
-  // kMsr: 1 = write, 0 = read; kException: error code.
+  // kNestedFault: paging::Access bits of the attempted access; kIo: kIoIn, kIoString, kIoRep
+  // and the size; kMsr: 1 = write, 0 = read; kException: error code; kCpuid: the host's EDX:ECX.
   uint64_t info = 0;
-  CpuidRegs host_cpuid;  // kCpuid: what the CPU answers for the guest's EAX/ECX
 };
+static_assert(sizeof(ExitEvent) == 32, "small: built on every exit");
+
+// A CPUID exit's host answer, kept in `address` and `info` (no field of its own: every exit
+// pays for initializing an ExitEvent).
+inline void SetHostCpuid(ExitEvent& e, const CpuidRegs& r) {
+  e.address = uint64_t{r.ebx} << 32 | r.eax;
+  e.info = uint64_t{r.edx} << 32 | r.ecx;
+}
+inline CpuidRegs HostCpuid(const ExitEvent& e) {
+  return CpuidRegs{static_cast<uint32_t>(e.address), static_cast<uint32_t>(e.address >> 32), static_cast<uint32_t>(e.info),
+                   static_cast<uint32_t>(e.info >> 32)};
+}
 
 }  // namespace septum
 

@@ -41,6 +41,8 @@ inline constexpr uint16_t kSegmentCode32 = 0x0c9b;   // execute/read, accessed, 
 inline constexpr uint16_t kSegmentData = 0x0c93;     // read/write, accessed, S, P, B, G
 inline constexpr uint16_t kSegmentTss64Busy = 0x008b;
 inline constexpr uint16_t kSegmentLdt = 0x0082;
+inline constexpr uint16_t kSegmentLongBit = 1u << 9;        // L: 64-bit code
+inline constexpr uint16_t kSegmentDefault32Bit = 1u << 10;  // D/B
 
 // VMX access rights for descriptor attributes (SDM Vol 3C §25.4.1 Table 25-2).
 constexpr uint32_t VmxAccessRights(const SegmentState& s) {

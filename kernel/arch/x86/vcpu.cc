@@ -60,4 +60,14 @@ void LeaveCpu(Vcpu& v, uint32_t cpu) {
   if (!Svm()) x86::vmx::Leave(v.vmx, cpu);
 }
 
+void InjectException(Vcpu& v, uint8_t vector, bool has_error_code, uint32_t error_code) {
+  if (Svm()) {
+    x86::svm::InjectException(*v.vmcb, vector, has_error_code, error_code);
+  } else {
+    x86::vmx::InjectException(v.vmx, vector, has_error_code, error_code);
+  }
+}
+
+GuestMode GuestModeOf(Vcpu& v, uint32_t cpu) { return Svm() ? x86::svm::ModeOf(*v.vmcb) : x86::vmx::ModeOf(v.vmx, cpu); }
+
 }  // namespace septum

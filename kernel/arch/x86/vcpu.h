@@ -13,6 +13,7 @@
 #include "kernel/arch/x86/svm/svm.h"
 #include "kernel/arch/x86/vmx/vmx.h"
 #include "kernel/core/exit_event.h"
+#include "kernel/core/guest_mode.h"
 #include "kernel/core/start_state.h"
 #include "kernel/core/virt_caps.h"
 
@@ -86,6 +87,14 @@ inline bool VirtualInterruptPending(const Vcpu& v) {
 
 // Before another CPU may run it (VMX: VMCLEAR here; SVM: nothing).
 void LeaveCpu(Vcpu& vcpu, uint32_t cpu);
+
+// Delivers exception `vector` (with `error_code` if it has one) through the guest's own IDT at
+// its next entry: an emulated instruction the hardware would refuse (#GP for an MSR the virtual
+// platform lacks, #UD).
+void InjectException(Vcpu& vcpu, uint8_t vector, bool has_error_code, uint32_t error_code);
+
+// How the guest addresses memory now (on CPU `cpu`, which runs it).
+GuestMode GuestModeOf(Vcpu& vcpu, uint32_t cpu);
 
 }  // namespace septum
 

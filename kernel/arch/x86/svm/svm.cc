@@ -73,6 +73,22 @@ void InitGuest(Vmcb& v, const StartState& start, const tables::DomainRecord& rec
   StoreRegs(v, start.regs);  // and again from the registers at every entry (Run)
 }
 
+void InjectException(Vmcb& v, uint8_t vector, bool has_error_code, uint32_t error_code) {
+  v.event_inject = vector | kEventTypeException | kEventValid | (has_error_code ? kEventErrorValid | (uint64_t{error_code} << 32) : 0);
+}
+
+GuestMode ModeOf(const Vmcb& v) {
+  GuestMode m;
+  m.cr0 = v.cr0;
+  m.cr3 = v.cr3;
+  m.cr4 = v.cr4;
+  m.efer = v.efer;
+  m.cs_base = v.cs.base;
+  m.cs_long = (v.cs.attributes & kSegmentLongBit) != 0;
+  m.cs_default32 = (v.cs.attributes & kSegmentDefault32Bit) != 0;
+  return m;
+}
+
 void SetVirtualInterrupt(Vmcb& v, uint8_t vector) {
   v.int_vector = vector;
   v.int_control |= kVIrq | (0xfu << kVIntrPrioShift) | kVIgnTpr;
@@ -82,6 +98,8 @@ ExitEvent Run(Vmcb& v, GuestRegs& regs) {
   StoreRegs(v, regs);
   septum_svm_run(Physical(&v), &regs);
   v.tlb_control = kTlbFlushNone;
+  // An event being delivered when the exit came is delivered again (the exit did not deliver it).
+  v.event_inject = (v.exit_int_info & kEventValid) ? v.exit_int_info : 0;
   regs.rax = v.rax;
   regs.rip = v.rip;
   regs.rsp = v.rsp;
@@ -99,7 +117,7 @@ ExitEvent Run(Vmcb& v, GuestRegs& regs) {
     case SvmExit::CPUID:
       e.kind = ExitKind::kCpuid;
       e.instruction_length = 2;
-      e.host_cpuid = Cpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx));
+      SetHostCpuid(e, Cpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx)));
       break;
     case SvmExit::HLT:
       e.kind = ExitKind::kHlt;
@@ -111,13 +129,16 @@ ExitEvent Run(Vmcb& v, GuestRegs& regs) {
       break;
     case SvmExit::IOIO:
       e.kind = ExitKind::kIo;
-      e.address = info1 >> 16;
-      e.info = (info1 & kIoioIn) ? 1 : 0;
+      e.address = (info1 >> 16) & 0xffff;
+      e.info = ((info1 & kIoioIn) ? kIoIn : 0) | ((info1 & kIoioString) ? kIoString : 0) | ((info1 & kIoioRep) ? kIoRep : 0) |
+               (uint64_t{(info1 & kIoioSz32) ? 4u : (info1 & kIoioSz16) ? 2u : 1u} << kIoSizeShift);
+      e.instruction_length = info2 > regs.rip && info2 - regs.rip <= 15 ? static_cast<uint8_t>(info2 - regs.rip) : 0;
       break;
     case SvmExit::MSR:
       e.kind = ExitKind::kMsr;
       e.address = static_cast<uint32_t>(regs.rcx);
       e.info = info1 & 1;
+      e.instruction_length = 2;  // RDMSR / WRMSR
       break;
     case SvmExit::NPF:
       e.kind = ExitKind::kNestedFault;

@@ -10,6 +10,7 @@
 #include "kernel/abi/tables.h"
 #include "kernel/arch/x86/svm/vmcb.h"
 #include "kernel/core/exit_event.h"
+#include "kernel/core/guest_mode.h"
 #include "kernel/core/start_state.h"
 
 namespace septum::x86::svm {
@@ -27,8 +28,16 @@ void InitGuest(Vmcb& vmcb, const StartState& start, const tables::DomainRecord& 
 
 // Enters the guest with `regs` (RAX, RIP, RSP, RFLAGS go through the VMCB) until its next exit;
 // returns the decoded exit with `regs` holding the guest's registers. Physical interrupts that
-// arrive meanwhile are handled by the host (the timer flag) before this returns.
+// arrive meanwhile are handled by the host (the timer flag) before this returns. An event whose
+// delivery the exit cut short (EXITINTINFO) is delivered again at the next entry.
 ExitEvent Run(Vmcb& vmcb, GuestRegs& regs);
+
+// Delivers exception `vector` (with `error_code` if the exception has one) to the guest at its
+// next entry, through its own IDT (EVENTINJ, APM Vol 2 §15.20).
+void InjectException(Vmcb& vmcb, uint8_t vector, bool has_error_code, uint32_t error_code);
+
+// How the guest addresses memory now: CR0, CR3, CR4, EFER and CS from the state save area.
+GuestMode ModeOf(const Vmcb& vmcb);
 
 // Drops the guest's TLB entries at its next entry (its ASID is shared, or it moved CPUs).
 inline void RequestTlbFlush(Vmcb& vmcb) { vmcb.tlb_control = kTlbFlushAll; }

@@ -107,6 +107,10 @@ inline constexpr uint32_t kMisc2Vmrun = 1u << 0, kMisc2Vmmcall = 1u << 1, kMisc2
                           kMisc2MwaitArmed = 1u << 12, kMisc2Xsetbv = 1u << 13;
 // int_control bits (§15.21.4).
 inline constexpr uint32_t kVIrq = 1u << 8, kVIntrPrioShift = 16, kVIgnTpr = 1u << 20, kVIntrMasking = 1u << 24;
+// EVENTINJ and EXITINTINFO (§15.20): vector 7:0, type 10:8, error code valid 11, valid 31, the
+// error code in 63:32.
+inline constexpr uint64_t kEventValid = 1u << 31, kEventErrorValid = 1u << 11;
+inline constexpr uint64_t kEventTypeException = 3u << 8;
 // tlb_control (§15.16.1).
 inline constexpr uint8_t kTlbFlushNone = 0, kTlbFlushAll = 1;
 inline constexpr uint64_t kNestedPagingEnable = 1;
@@ -121,8 +125,10 @@ inline constexpr uint64_t kExceptionExits = 32;
 
 // NPF EXITINFO1 bits (the #PF error-code format): bit 1 write, bit 4 instruction fetch.
 inline constexpr uint64_t kNpfWrite = 1u << 1, kNpfFetch = 1u << 4;
-// IOIO EXITINFO1: bit 0 = IN, port in 31:16 (§15.10.2).
-inline constexpr uint64_t kIoioIn = 1u << 0;
+// IOIO EXITINFO1 (§15.10.2): bit 0 IN, bit 2 string, bit 3 REP, bits 6:4 the size (8, 16 or 32
+// bits, one-hot), port in 31:16. EXITINFO2 holds the next instruction's RIP.
+inline constexpr uint64_t kIoioIn = 1u << 0, kIoioString = 1u << 2, kIoioRep = 1u << 3;
+inline constexpr uint64_t kIoioSz8 = 1u << 4, kIoioSz16 = 1u << 5, kIoioSz32 = 1u << 6;
 
 }  // namespace septum::x86::svm
 

@@ -33,7 +33,7 @@ enum class VmcsField32 : uint32_t {
   VM_ENTRY_CONTROLS = 0x4012, VM_ENTRY_MSR_LOAD_COUNT = 0x4014, VM_ENTRY_INTR_INFO_FIELD = 0x4016,
   VM_ENTRY_EXCEPTION_ERROR_CODE = 0x4018, VM_ENTRY_INSTRUCTION_LEN = 0x401a, SECONDARY_VM_EXEC_CONTROL = 0x401e,
   VM_INSTRUCTION_ERROR = 0x4400, VM_EXIT_REASON = 0x4402, VM_EXIT_INTR_INFO = 0x4404, VM_EXIT_INTR_ERROR_CODE = 0x4406,
-  IDT_VECTORING_INFO_FIELD = 0x4408, VM_EXIT_INSTRUCTION_LEN = 0x440c,
+  IDT_VECTORING_INFO_FIELD = 0x4408, IDT_VECTORING_ERROR_CODE = 0x440a, VM_EXIT_INSTRUCTION_LEN = 0x440c,
   GUEST_ES_LIMIT = 0x4800, GUEST_CS_LIMIT = 0x4802, GUEST_SS_LIMIT = 0x4804, GUEST_DS_LIMIT = 0x4806,
   GUEST_FS_LIMIT = 0x4808, GUEST_GS_LIMIT = 0x480a, GUEST_LDTR_LIMIT = 0x480c, GUEST_TR_LIMIT = 0x480e,
   GUEST_GDTR_LIMIT = 0x4810, GUEST_IDTR_LIMIT = 0x4812,
@@ -69,8 +69,12 @@ inline constexpr uint32_t kExitReasonEntryFailure = 1u << 31;
 
 // VM-entry / exit interruption information (SDM Vol 3C §25.8.3, §25.9.2).
 inline constexpr uint32_t kIntrInfoValid = 1u << 31;
-inline constexpr uint32_t kIntrTypeExternal = 0u << 8, kIntrTypeNmi = 2u << 8, kIntrTypeHardwareException = 3u << 8;
+inline constexpr uint32_t kIntrTypeExternal = 0u << 8, kIntrTypeNmi = 2u << 8, kIntrTypeHardwareException = 3u << 8,
+                          kIntrTypeSoftwareInterrupt = 4u << 8, kIntrTypePrivilegedSoftwareException = 5u << 8,
+                          kIntrTypeSoftwareException = 6u << 8;
 inline constexpr uint32_t kIntrTypeMask = 7u << 8;
+inline constexpr uint32_t kIntrErrorCodeValid = 1u << 11;
+inline constexpr uint32_t kIntrNmiUnblocking = 1u << 12;  // exit information only: clear it to re-inject
 // Guest interruptibility: blocking by STI (bit 0) and by MOV SS (bit 1).
 inline constexpr uint32_t kBlockingBySti = 1u << 0, kBlockingByMovSs = 1u << 1;
 

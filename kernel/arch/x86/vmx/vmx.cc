@@ -207,6 +207,7 @@ void InitGuest(Vcpu& v, const StartState& start, const tables::DomainRecord& rec
   v.active_on = cpu;
   v.launched = false;
   v.pending_vector = -1;
+  v.pending_event = 0;
   v.vpid = controls.vpid ? vpid : 0;
   v.flush = true;
 
@@ -279,6 +280,25 @@ void InitGuest(Vcpu& v, const StartState& start, const tables::DomainRecord& rec
 
 void SetVirtualInterrupt(Vcpu& v, uint8_t vector) { v.pending_vector = vector; }
 
+void InjectException(Vcpu& v, uint8_t vector, bool has_error_code, uint32_t error_code) {
+  v.pending_event = kIntrInfoValid | kIntrTypeHardwareException | vector | (has_error_code ? kIntrErrorCodeValid : 0);
+  v.pending_error = error_code;
+}
+
+GuestMode ModeOf(Vcpu& v, uint32_t cpu) {
+  MakeCurrent(v, cpu);
+  GuestMode m;
+  m.cr0 = Read(VmcsFieldNatural::GUEST_CR0);
+  m.cr3 = Read(VmcsFieldNatural::GUEST_CR3);
+  m.cr4 = Read(VmcsFieldNatural::GUEST_CR4);
+  m.efer = Read(VmcsField64::GUEST_IA32_EFER);
+  m.cs_base = Read(VmcsFieldNatural::GUEST_CS_BASE);
+  const uint64_t cs = Read(VmcsField32::GUEST_CS_AR_BYTES);  // SDM Vol 3C Table 25-2: L bit 13, D/B bit 14
+  m.cs_long = (cs >> 13) & 1;
+  m.cs_default32 = (cs >> 14) & 1;
+  return m;
+}
+
 void Leave(Vcpu& v, uint32_t cpu) {
   if (v.active_on != cpu) return;
   VmClear(v.vmcs);
@@ -302,10 +322,20 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
     if (v.vpid) InvVpid(controls.invvpid_single ? 1 : 2, v.vpid);
     v.flush = false;
   }
-  // A waiting virtual interrupt: now, if the guest can take it; else exit when it can.
+  // An exception or an interrupted event first; a waiting virtual interrupt now, if the guest
+  // can take it, else at an exit when it can.
   uint32_t proc = controls.proc;
   bool injected = false;
-  if (v.pending_vector >= 0) {
+  if (v.pending_event) {
+    Write(VmcsField32::VM_ENTRY_INTR_INFO_FIELD, v.pending_event);
+    if (v.pending_event & kIntrErrorCodeValid) Write(VmcsField32::VM_ENTRY_EXCEPTION_ERROR_CODE, v.pending_error);
+    const uint32_t type = v.pending_event & kIntrTypeMask;
+    if (type == kIntrTypeSoftwareInterrupt || type == kIntrTypePrivilegedSoftwareException || type == kIntrTypeSoftwareException) {
+      Write(VmcsField32::VM_ENTRY_INSTRUCTION_LEN, v.pending_length);
+    }
+    v.pending_event = 0;
+    if (v.pending_vector >= 0) proc |= kInterruptWindowExiting;
+  } else if (v.pending_vector >= 0) {
     const bool open = (regs.rflags & kRflagsIf) &&
                       (Read(VmcsField32::GUEST_INTERRUPTIBILITY_INFO) & (kBlockingBySti | kBlockingByMovSs)) == 0;
     if (open) {
@@ -335,10 +365,16 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
   regs.rflags = v.rflags_written = Read(VmcsFieldNatural::GUEST_RFLAGS);
   const uint32_t reason = static_cast<uint32_t>(Read(VmcsField32::VM_EXIT_REASON));
   e.raw = reason;
-  if (injected) {  // an interrupt whose delivery this exit cut short: deliver it again
-    const uint32_t vectoring = static_cast<uint32_t>(Read(VmcsField32::IDT_VECTORING_INFO_FIELD));
-    if ((vectoring & kIntrInfoValid) && (vectoring & kIntrTypeMask) == kIntrTypeExternal && v.pending_vector < 0) {
+  // An event whose delivery this exit cut short is delivered again: an interrupt the kernel
+  // injected goes back to the pending interrupt, anything else is re-injected as it was.
+  const uint32_t vectoring = static_cast<uint32_t>(Read(VmcsField32::IDT_VECTORING_INFO_FIELD));
+  if (vectoring & kIntrInfoValid) {
+    if (injected && (vectoring & kIntrTypeMask) == kIntrTypeExternal && v.pending_vector < 0) {
       v.pending_vector = static_cast<int32_t>(vectoring & 0xff);
+    } else {
+      v.pending_event = vectoring & ~kIntrNmiUnblocking;
+      if (vectoring & kIntrErrorCodeValid) v.pending_error = static_cast<uint32_t>(Read(VmcsField32::IDT_VECTORING_ERROR_CODE));
+      v.pending_length = static_cast<uint32_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
     }
   }
   if (reason & kExitReasonEntryFailure) {
@@ -353,7 +389,7 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
     case VmxExit::CPUID:
       e.kind = ExitKind::kCpuid;
       e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
-      e.host_cpuid = Cpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx));
+      SetHostCpuid(e, Cpuid(static_cast<uint32_t>(regs.rax), static_cast<uint32_t>(regs.rcx)));
       break;
     case VmxExit::HLT:
       e.kind = ExitKind::kHlt;
@@ -365,10 +401,13 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
       e.kind = ExitKind::kInterrupt;
       break;
     case VmxExit::IO_INSTRUCTION: {
-      const uint64_t q = Read(VmcsFieldNatural::EXIT_QUALIFICATION);  // SDM Vol 3C Table 28-5
+      // SDM Vol 3C Table 28-5: size - 1 in 2:0, IN in 3, string in 4, REP in 5, port in 31:16.
+      const uint64_t q = Read(VmcsFieldNatural::EXIT_QUALIFICATION);
       e.kind = ExitKind::kIo;
       e.address = (q >> 16) & 0xffff;
-      e.info = (q >> 3) & 1;
+      e.info = (((q >> 3) & 1) ? kIoIn : 0) | (((q >> 4) & 1) ? kIoString : 0) | (((q >> 5) & 1) ? kIoRep : 0) |
+               (((q & 7) + 1) << kIoSizeShift);
+      e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
       break;
     }
     case VmxExit::MSR_READ:
@@ -376,6 +415,7 @@ ExitEvent Run(Vcpu& v, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc) {
       e.kind = ExitKind::kMsr;
       e.address = static_cast<uint32_t>(regs.rcx);
       e.info = (reason & 0xffff) == static_cast<uint32_t>(VmxExit::MSR_WRITE) ? 1 : 0;
+      e.instruction_length = static_cast<uint8_t>(Read(VmcsField32::VM_EXIT_INSTRUCTION_LEN));
       break;
     case VmxExit::EPT_VIOLATION: {
       const uint64_t q = Read(VmcsFieldNatural::EXIT_QUALIFICATION);  // SDM Vol 3C Table 28-7

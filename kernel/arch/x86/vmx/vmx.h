@@ -17,6 +17,7 @@
 #include "kernel/abi/tables.h"
 #include "kernel/arch/x86/vmx/vmcs.h"
 #include "kernel/core/exit_event.h"
+#include "kernel/core/guest_mode.h"
 #include "kernel/core/start_state.h"
 #include "kernel/core/vmx_controls.h"
 
@@ -30,6 +31,11 @@ struct Vcpu {
   bool launched = false;          // VMLAUNCHed since its last VMCLEAR: the next entry is VMRESUME
   uint32_t active_on = kNotActive;  // the CPU it is active (VMPTRLDed) on
   int32_t pending_vector = -1;    // a virtual interrupt waiting for the guest's interrupt window
+  // An event for the next entry ahead of any interrupt (VM-entry interruption information): an
+  // exception the kernel injects, or an event whose delivery an exit cut short.
+  uint32_t pending_event = 0;
+  uint32_t pending_error = 0;
+  uint32_t pending_length = 0;   // a software interrupt's or exception's instruction length
   uint16_t vpid = 0;              // its VPID (0: VPIDs off)
   bool flush = false;             // INVVPID before the next entry (a restart, another CPU)
   // What the current VMCS holds already, so an entry writes only what changed.
@@ -57,7 +63,16 @@ void InitGuest(Vcpu& vcpu, const StartState& start, const tables::DomainRecord& 
 // exit; returns the decoded exit. A physical interrupt that causes the exit is taken by the
 // host's handler (the slot timer flag) before this returns. With the preemption timer, the
 // guest exits (kInterrupt) by TSC `deadline_tsc` at the latest. A failed entry is kInvalidState.
+// An event whose delivery the exit cut short (IDT-vectoring information) is delivered again at
+// the next entry.
 ExitEvent Run(Vcpu& vcpu, GuestRegs& regs, uint32_t cpu, uint64_t deadline_tsc);
+
+// Delivers exception `vector` (with `error_code` if it has one) to the guest at its next entry.
+void InjectException(Vcpu& vcpu, uint8_t vector, bool has_error_code, uint32_t error_code);
+
+// How the guest addresses memory now (the VMCS's guest state; the VMCS must be current on `cpu`
+// or is made so).
+GuestMode ModeOf(Vcpu& vcpu, uint32_t cpu);
 
 // Makes `vector` the guest's virtual interrupt: injected at the next entry when the guest can
 // take it (RFLAGS.IF, no STI/MOV SS blocking), else as soon as it can (interrupt-window exit).
